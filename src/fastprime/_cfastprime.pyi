@@ -1,0 +1,29 @@
+"""Type stub for the compiled kernel ``fastprime._cfastprime``.
+
+``fastprime.fallback`` has the same functions with the same signatures.
+"""
+
+from typing import Any, Iterable, List, Optional, SupportsIndex
+
+def is_prime(n: SupportsIndex, /) -> bool:
+    """Return True if n is prime (deterministic below 2**64, strong BPSW above)."""
+
+def next_prime(n: SupportsIndex, /) -> int:
+    """Return the smallest prime greater than n (2 for n < 2)."""
+
+def prev_prime(n: SupportsIndex, /) -> int:
+    """Return the largest prime less than n; ValueError if n <= 2."""
+
+def is_prime_many(values: Iterable[SupportsIndex], big_out: Optional[List[int]] = None) -> List[bool]:
+    """[is_prime(v) for v in values], with the GIL released while numbers below 2**64 are tested.
+
+    With ``big_out`` (a list), values >= 2**64 are not tested: their positions are
+    appended to ``big_out`` and their slots in the result hold False, so the caller
+    can test them elsewhere (e.g. in worker processes).
+    """
+
+def is_prime_into(values: Any, out: Any, /) -> None:
+    """Test a 1-D integer buffer (any integer item type, any stride) into a contiguous
+    uint8 buffer of the same length (1 = prime), with the GIL released for the call.
+    Negative values give 0.
+    """

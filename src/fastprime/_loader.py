@@ -1,0 +1,31 @@
+"""Choosing the implementation: the compiled kernel, or the pure-Python twin.
+
+``FASTPRIME_PURE_PYTHON=1`` (read once, at import) forces the twin; otherwise the
+compiled module is used when it imports.  Nothing here is mutable after import.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Tuple
+
+__all__ = ["load"]
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def load() -> Tuple[ModuleType, str]:
+    """Return ``(module, name)`` where name is ``"cython"`` or ``"python"``."""
+    if not _env_flag("FASTPRIME_PURE_PYTHON"):
+        try:
+            from . import _cfastprime
+        except ImportError:
+            pass
+        else:
+            return _cfastprime, "cython"
+    from . import fallback
+
+    return fallback, "python"
