@@ -22,9 +22,24 @@ next_prime = _impl.next_prime
 prev_prime = _impl.prev_prime
 
 __all__ = [
+    "Executor",
     "__version__",
     "implementation",
     "is_prime",
+    "is_prime_array",
     "next_prime",
     "prev_prime",
 ]
+
+
+def __getattr__(name: str):
+    # Imported on first use: `import fastprime` stays cheap and never imports numpy.
+    if name == "Executor":
+        from .executor import Executor
+
+        return Executor
+    if name == "is_prime_array":
+        from ._array import is_prime_array
+
+        return is_prime_array
+    raise AttributeError(f"module 'fastprime' has no attribute {name!r}")

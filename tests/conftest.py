@@ -1,0 +1,63 @@
+"""Shared fixtures: every kernel-level test runs against both implementations.
+
+``impl`` is parametrized over the compiled module and the pure-Python twin.  When
+``FASTPRIME_PURE_PYTHON=1`` is set (the fallback run of CI), only the twin is used, and
+the top-level package is the twin too.  Otherwise the compiled module must import: a
+missing extension is an error, not a skip, so a broken build cannot pass unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import fastprime
+from fastprime import fallback
+
+PURE_ONLY = os.environ.get("FASTPRIME_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no")
+DATA = Path(__file__).parent
+
+
+def _compiled():
+    from fastprime import _cfastprime
+
+    return _cfastprime
+
+
+def pytest_configure(config):
+    if not PURE_ONLY:
+        try:
+            _compiled()
+        except ImportError as exc:
+            raise pytest.UsageError(
+                f"the compiled kernel did not import ({exc}); build it, or set "
+                "FASTPRIME_PURE_PYTHON=1 to test only the pure-Python implementation"
+            )
+
+
+def pytest_report_header(config):
+    return f"fastprime implementation: {fastprime.implementation}; kernels under test: {IMPL_NAMES}"
+
+
+IMPL_NAMES = ["python"] if PURE_ONLY else ["cython", "python"]
+
+
+@pytest.fixture(params=IMPL_NAMES)
+def impl(request):
+    """The implementation module under test: ``_cfastprime`` or ``fallback``."""
+    return _compiled() if request.param == "cython" else fallback
+
+
+def read_vectors():
+    """``[(n, is_prime, note)]`` from ``primality-vectors.txt``."""
+    rows = []
+    for line in (DATA / "primality-vectors.txt").read_text().splitlines():
+        body, _, note = line.partition("#")
+        body = body.strip()
+        if not body:
+            continue
+        number, verdict = body.split()
+        rows.append((int(number), verdict == "prime", note.strip()))
+    return rows
