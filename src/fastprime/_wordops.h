@@ -1,0 +1,74 @@
+/*
+ * Machine-word primitives whose spelling differs between compilers: the 64x64->128-bit
+ * product and bit scans.  Everything else in the kernel is plain C99.
+ *
+ * Paths, in order of preference:
+ *   GCC/Clang on 64-bit targets: unsigned __int128 (one MUL instruction).
+ *   MSVC x64: _umul128 / __umulh.   MSVC ARM64: a*b and __umulh.
+ *   Anything else (32-bit targets, or FP_FORCE_PORTABLE_MUL for testing): four 32x32->64
+ *   products.  No BMI2/MULX or -march=native is assumed: wheels run on any CPU of the arch.
+ */
+#ifndef FASTPRIME_WORDOPS_H
+#define FASTPRIME_WORDOPS_H
+
+#include <stdint.h>
+
+#if defined(_MSC_VER)
+#  include <intrin.h>
+#  define FP_INLINE static __forceinline
+#else
+#  define FP_INLINE static inline __attribute__((always_inline))
+#endif
+
+#if !defined(FP_FORCE_PORTABLE_MUL) && defined(__SIZEOF_INT128__)
+#  define FP_MUL_PATH "int128"
+FP_INLINE uint64_t fp_mul128(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    unsigned __int128 p = (unsigned __int128)a * b;
+    *hi = (uint64_t)(p >> 64);
+    return (uint64_t)p;
+}
+FP_INLINE uint64_t fp_mulhi(uint64_t a, uint64_t b)
+{
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+}
+#elif !defined(FP_FORCE_PORTABLE_MUL) && defined(_MSC_VER) && defined(_M_X64) && !defined(_M_ARM64EC)
+#  define FP_MUL_PATH "msvc-x64"
+FP_INLINE uint64_t fp_mul128(uint64_t a, uint64_t b, uint64_t *hi) { return _umul128(a, b, hi); }
+FP_INLINE uint64_t fp_mulhi(uint64_t a, uint64_t b) { return __umulh(a, b); }
+#elif !defined(FP_FORCE_PORTABLE_MUL) && defined(_MSC_VER) && (defined(_M_ARM64) || defined(_M_ARM64EC))
+#  define FP_MUL_PATH "msvc-arm64"
+FP_INLINE uint64_t fp_mul128(uint64_t a, uint64_t b, uint64_t *hi) { *hi = __umulh(a, b); return a * b; }
+FP_INLINE uint64_t fp_mulhi(uint64_t a, uint64_t b) { return __umulh(a, b); }
+#else
+#  define FP_MUL_PATH "portable"
+FP_INLINE uint64_t fp_mul128(uint64_t a, uint64_t b, uint64_t *hi)
+{
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    /* At most 3 * (2**32 - 1): no overflow. */
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    return (mid << 32) | (uint32_t)p00;
+}
+FP_INLINE uint64_t fp_mulhi(uint64_t a, uint64_t b)
+{
+    uint64_t hi;
+    (void)fp_mul128(a, b, &hi);
+    return hi;
+}
+#endif
+
+/* Count trailing / leading zeros of a nonzero word. */
+#if defined(__GNUC__) || defined(__clang__)
+FP_INLINE int fp_ctz64(uint64_t x) { return __builtin_ctzll(x); }
+FP_INLINE int fp_clz64(uint64_t x) { return __builtin_clzll(x); }
+#elif defined(_MSC_VER) && (defined(_M_X64) || defined(_M_ARM64) || defined(_M_ARM64EC))
+FP_INLINE int fp_ctz64(uint64_t x) { unsigned long i; _BitScanForward64(&i, x); return (int)i; }
+FP_INLINE int fp_clz64(uint64_t x) { unsigned long i; _BitScanReverse64(&i, x); return 63 - (int)i; }
+#else
+FP_INLINE int fp_ctz64(uint64_t x) { int n = 0; while (!(x & 1)) { x >>= 1; n++; } return n; }
+FP_INLINE int fp_clz64(uint64_t x) { int n = 0; while (!(x >> 63)) { x <<= 1; n++; } return n; }
+#endif
+
+#endif /* FASTPRIME_WORDOPS_H */
