@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-# cython: cdivision=True, freethreading_compatible=True
+# cython: cdivision=True, freethreading_compatible=True, binding=False
 """The compiled kernel: the C test of ``_kernel.h`` behind the public functions.
 
 Below 2**64 everything runs in C; numbers >= 2**64 go to ``_bpsw.is_prime_big`` (Python
@@ -10,7 +10,7 @@ release it once per batch, which is what lets threads scale.
 
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_CheckExact
-from cpython.ref cimport Py_INCREF
+from cpython.ref cimport PyObject, Py_INCREF
 from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
 )
@@ -36,12 +36,21 @@ cdef object _U64 = 1 << 64
 cdef object _LARGEST_U64_PRIME = 18446744073709551557
 
 
+cdef extern from "Python.h":
+    # Declared without an exception spec on purpose: the error value is checked here,
+    # on the rare path only, instead of paying for a try/except on every call.
+    unsigned long long PyLong_AsUnsignedLongLong(object o)
+    PyObject *PyErr_Occurred()  # borrowed: must not be an `object`
+    void PyErr_Clear()
+
+
 cdef inline int _to_u64(object n, uint64_t *out) except -1:
     """Store ``n`` (an int) in ``*out``; return 0, or 1 if n < 0, or 2 if n >= 2**64."""
-    try:
-        out[0] = n
-    except OverflowError:
+    cdef unsigned long long v = PyLong_AsUnsignedLongLong(n)
+    if v == <unsigned long long> -1 and PyErr_Occurred() != NULL:
+        PyErr_Clear()  # OverflowError: negative, or 2**64 and above
         return 1 if n < 0 else 2
+    out[0] = v
     return 0
 
 

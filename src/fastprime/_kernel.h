@@ -3,10 +3,10 @@
  * safe to call without the GIL from any number of threads.
  *
  * Algorithm (deterministic for every n < 2**64):
- *   1. n < 128: a 128-bit table.
- *   2. Trial division by the odd primes 3..127, by multiplication with the modular
+ *   1. n < 256: a 256-bit table.
+ *   2. Trial division by the odd primes 3..251, by multiplication with the modular
  *      inverse (n*inv(p) mod 2**64 <= floor((2**64-1)/p) iff p | n; Granlund &
- *      Montgomery 1994): no hardware division.  What survives below 131**2 is prime.
+ *      Montgomery 1994): no hardware division.  What survives below 257**2 is prime.
  *   3. Baillie-PSW: a strong base-2 Miller-Rabin round, then an extra strong Lucas test
  *      with Baillie's parameters (P = 3, 4, 5, ..., Q = 1; OEIS A217719; Grantham,
  *      Math. Comp. 70 (2001) 873-891).  No composite below 2**64 passes it: every base-2
@@ -30,11 +30,15 @@
 
 #include "_wordops.h"
 
-/* Bit n set iff n < 128 is prime. */
-static const uint64_t FP_SMALL_PRIMES[2] = {0x28208a20a08a28acULL, 0x800228a202088288ULL};
+/* Bit n set iff n < 256 is prime. */
+static const uint64_t FP_SMALL_PRIMES[4] = {0x28208a20a08a28acULL, 0x800228a202088288ULL, 0x8028208820a00a08ULL, 0x08028228800800a2ULL};
 
-/* {p**-1 mod 2**64, floor((2**64-1)/p)} for the odd primes p = 3..127. */
-#define FP_TRIAL_COUNT 30
+/* {p**-1 mod 2**64, floor((2**64-1)/p)} for the odd primes p = 3..251.  Trial division
+   this far leaves ~20% of random odd 64-bit numbers for Baillie-PSW.  Going further
+   trades evenly for random inputs (each extra prime is a multiply-compare for every
+   survivor, each avoided test ~400 ns for a few) and only slows down primes, which
+   pay for every prime in the table. */
+#define FP_TRIAL_COUNT 53
 static const uint64_t FP_TRIAL[FP_TRIAL_COUNT][2] = {
     {0xaaaaaaaaaaaaaaabULL, 0x5555555555555555ULL}, /* 3 */
     {0xcccccccccccccccdULL, 0x3333333333333333ULL}, /* 5 */
@@ -66,9 +70,32 @@ static const uint64_t FP_TRIAL[FP_TRIAL_COUNT][2] = {
     {0xa6c0964fda6c0965ULL, 0x02593f69b02593f6ULL}, /* 109 */
     {0x90fdbc090fdbc091ULL, 0x0243f6f0243f6f02ULL}, /* 113 */
     {0x7efdfbf7efdfbf7fULL, 0x0204081020408102ULL}, /* 127 */
+    {0x03e88cb3c9484e2bULL, 0x01f44659e4a42715ULL}, /* 131 */
+    {0xe21a291c077975b9ULL, 0x01de5d6e3f8868a4ULL}, /* 137 */
+    {0x3aef6ca970586723ULL, 0x01d77b654b82c339ULL}, /* 139 */
+    {0xdf5b0f768ce2cabdULL, 0x01b7d6c3dda338b2ULL}, /* 149 */
+    {0x6fe4dfc9bf937f27ULL, 0x01b2036406c80d90ULL}, /* 151 */
+    {0x5b4fe5e92c0685b5ULL, 0x01a16d3f97a4b01aULL}, /* 157 */
+    {0x1f693a1c451ab30bULL, 0x01920fb49d0e228dULL}, /* 163 */
+    {0x8d07aa27db35a717ULL, 0x01886e5f0abb0499ULL}, /* 167 */
+    {0x882383b30d516325ULL, 0x017ad2208e0ecc35ULL}, /* 173 */
+    {0xed6866f8d962ae7bULL, 0x016e1f76b4337c6cULL}, /* 179 */
+    {0x3454dca410f8ed9dULL, 0x016a13cd15372904ULL}, /* 181 */
+    {0x1d7ca632ee936f3fULL, 0x01571ed3c506b39aULL}, /* 191 */
+    {0x70bf015390948f41ULL, 0x015390948f40feacULL}, /* 193 */
+    {0xc96bdb9d3d137e0dULL, 0x014cab88725af6e7ULL}, /* 197 */
+    {0x2697cc8aef46c0f7ULL, 0x0149539e3b2d066eULL}, /* 199 */
+    {0xc0e8f2a76e68575bULL, 0x013698df3de07479ULL}, /* 211 */
+    {0x687763dfdb43bb1fULL, 0x0125e22708092f11ULL}, /* 223 */
+    {0x1b10ea929ba144cbULL, 0x0120b470c67c0d88ULL}, /* 227 */
+    {0x1d10c4c0478bbcedULL, 0x011e2ef3b3fb8744ULL}, /* 229 */
+    {0x63fb9aeb1fdcd759ULL, 0x0119453808ca29c0ULL}, /* 233 */
+    {0x64afaa4f437b2e0fULL, 0x0112358e75d30336ULL}, /* 239 */
+    {0xf010fef010fef011ULL, 0x010fef010fef010fULL}, /* 241 */
+    {0x28cbfbeb9a020a33ULL, 0x0105197f7d734041ULL}, /* 251 */
 };
-/* Every n < FP_TRIAL_LIMIT with no prime factor <= 127 is prime (131 is the next prime). */
-#define FP_TRIAL_LIMIT (131ULL * 131ULL)
+/* Every n < FP_TRIAL_LIMIT with no prime factor <= 251 is prime (257 is the next prime). */
+#define FP_TRIAL_LIMIT (257ULL * 257ULL)
 
 /* ---- Montgomery arithmetic modulo an odd n (values in [0, n)) ---- */
 
@@ -114,15 +141,46 @@ FP_INLINE uint64_t fp_mont_mul(uint64_t a, uint64_t b, uint64_t n, uint64_t inv)
     return hi < mh ? r + n : r;
 }
 
-FP_INLINE uint64_t fp_add_mod(uint64_t a, uint64_t b, uint64_t n)
-{
-    uint64_t t = n - b;
-    return a >= t ? a - t : a + b;
-}
-
+/* Modular add and subtract of values in [0, n), with the correction applied through a
+   mask: as a ?: the compiler may emit a branch, which is predictable only for special
+   n (just below 2**64, where Montgomery constants are tiny) and a coin flip for
+   random n, where it cost ~25% of a Baillie-PSW test. */
 FP_INLINE uint64_t fp_sub_mod(uint64_t a, uint64_t b, uint64_t n)
 {
-    return a >= b ? a - b : a - b + n;
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(FP_NO_ASM)
+    /* sub sets the borrow; lea adds n without touching flags; cmov picks. */
+    uint64_t e;
+    __asm__("sub %2, %0\n\tlea (%0,%3), %1\n\tcmovb %1, %0"
+            : "+&r"(a), "=&r"(e) : "r"(b), "r"(n) : "cc");
+    return a;
+#else
+    uint64_t d = a - b;
+    return d + (n & (0 - (uint64_t)(a < b)));
+#endif
+}
+
+FP_INLINE uint64_t fp_add_mod(uint64_t a, uint64_t b, uint64_t n)
+{
+    /* a + b - n, plus n back if that borrowed: n - b is in (0, n], no overflow. */
+    return fp_sub_mod(a, n - b, n);
+}
+
+/* a if mask is all ones, b if it is zero, without a branch: exponent bits are random,
+   and a compiler that turns ?: into a branch (GCC does, for the Lucas swap) pays a
+   misprediction on half of all bits of a random prime.  GCC/Clang on x86-64 and
+   AArch64 get a one-instruction conditional move; elsewhere a mask does it. */
+FP_INLINE uint64_t fp_select(uint64_t mask, uint64_t a, uint64_t b)
+{
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(FP_NO_ASM)
+    __asm__("test %1, %1\n\tcmovnz %2, %0" : "+r"(b) : "r"(mask), "r"(a) : "cc");
+    return b;
+#elif defined(__GNUC__) && defined(__aarch64__) && !defined(FP_NO_ASM)
+    uint64_t r;
+    __asm__("cmp %1, #0\n\tcsel %0, %2, %3, ne" : "=r"(r) : "r"(mask), "r"(a), "r"(b) : "cc");
+    return r;
+#else
+    return b ^ ((a ^ b) & mask);
+#endif
 }
 
 /* Montgomery form of a small constant c (c*R mod n), by doubling and adding: no division. */
@@ -139,19 +197,28 @@ FP_INLINE uint64_t fp_mont_small(uint64_t c, const fp_mont *m)
 
 /* ---- Strong probable prime test to base 2 ---- */
 
-/* x = 2**d (Montgomery form), one chain.  Doubling replaces the multiply by the base. */
+/* x = 2**d in Montgomery form, right to left: a chain of squarings S_i = 2**(2**i)
+   with a product of the S_i for the set bits of d multiplied alongside.  The critical
+   path is the squaring chain alone (no doubling or select on it, ~25% shorter than
+   left-to-right); the accumulator's multiplies fill idle multiplier slots.  The low
+   three bits of d start the accumulator by doubling: 2**(d mod 8) needs at most 7. */
 FP_INLINE uint64_t fp_pow2_mont(uint64_t d, const fp_mont *m)
 {
     const uint64_t n = m->n, inv = m->inv;
-    int i = 63 - fp_clz64(d);
-    uint64_t x = fp_add_mod(m->one, m->one, n); /* the top bit of d */
-    for (i--; i >= 0; i--) {
-        uint64_t y;
-        x = fp_mont_mul(x, x, n, inv);
-        y = fp_add_mod(x, x, n);
-        x = ((d >> i) & 1) ? y : x;
+    uint64_t acc = m->one, sq = m->one;
+    int i;
+    for (i = 0; i < 8; i++) {           /* sq = 2**8 = S_3 */
+        sq = fp_add_mod(sq, sq, n);
     }
-    return x;
+    for (i = 0; i < (int)(d & 7); i++) {
+        acc = fp_add_mod(acc, acc, n);
+    }
+    for (d >>= 3; d; d >>= 1) {
+        uint64_t t = fp_mont_mul(acc, sq, n, inv);
+        acc = fp_select(0 - (d & 1), t, acc);
+        sq = fp_mont_mul(sq, sq, n, inv);
+    }
+    return acc;
 }
 
 /* The squaring tail of Miller-Rabin, given x = a**d. */
@@ -174,10 +241,12 @@ FP_INLINE int fp_sprp2(const fp_mont *m)
     return fp_sprp_tail(fp_pow2_mont(nm1 >> s, m), s, m);
 }
 
-/* Two independent chains 2**da mod a, 2**db mod b in lock step.  Both start at 1:
-   leading zero bits of the shorter exponent square 1 into 1 and never double. */
-FP_INLINE void fp_pow2_mont_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
-                               uint64_t db, const fp_mont *mb, uint64_t *xb)
+/* 2**da mod a and 2**db mod b, left to right, in lock step: one square per bit and a
+   doubling for each set bit, half the multiplies of fp_pow2_mont, which matters when
+   two chains share the multiplier.  Both start at 1, so leading zero bits of the
+   shorter exponent square 1 into 1 and never double. */
+FP_INLINE void fp_pow2_mont_l2r_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
+                                   uint64_t db, const fp_mont *mb, uint64_t *xb)
 {
     const uint64_t na = ma->n, ia = ma->inv, nb = mb->n, ib = mb->inv;
     uint64_t a = ma->one, b = mb->one;
@@ -188,8 +257,8 @@ FP_INLINE void fp_pow2_mont_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
         b = fp_mont_mul(b, b, nb, ib);
         a2 = fp_add_mod(a, a, na);
         b2 = fp_add_mod(b, b, nb);
-        a = ((da >> i) & 1) ? a2 : a;
-        b = ((db >> i) & 1) ? b2 : b;
+        a = fp_select(0 - ((da >> i) & 1), a2, a);
+        b = fp_select(0 - ((db >> i) & 1), b2, b);
     }
     *xa = a;
     *xb = b;
@@ -197,22 +266,22 @@ FP_INLINE void fp_pow2_mont_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
 
 /* ---- Extra strong Lucas test (Q = 1) ---- */
 
-/* Jacobi symbol (a/n) for odd n > 0. */
-FP_INLINE int fp_jacobi(uint64_t a, uint64_t n)
+/* Jacobi symbol (a/m) for odd m > 0, a < m, both small (32-bit arithmetic). */
+FP_INLINE int fp_jacobi32(uint32_t a, uint32_t m)
 {
     int t = 1;
-    a %= n;
     while (a) {
-        int z = fp_ctz64(a);
-        uint64_t r;
-        a >>= z;
-        if ((z & 1) && ((n & 7) == 3 || (n & 7) == 5)) t = -t;
-        if ((a & 3) == 3 && (n & 3) == 3) t = -t;
-        r = n % a;
-        n = a;
+        uint32_t r;
+        while (!(a & 1)) {
+            a >>= 1;
+            if ((m & 7) == 3 || (m & 7) == 5) t = -t;
+        }
+        if ((a & 3) == 3 && (m & 3) == 3) t = -t;
+        r = m % a;
+        m = a;
         a = r;
     }
-    return n == 1 ? t : 0;
+    return m == 1 ? t : 0;
 }
 
 FP_INLINE int fp_is_square(uint64_t n)
@@ -224,31 +293,60 @@ FP_INLINE int fp_is_square(uint64_t n)
     return r * r == n;
 }
 
+/* 9*5*7*11*13*17*19*23: n mod this constant (a multiply, not a division, since the
+   divisor is a compile-time constant) gives n mod every odd part of D = P*P-4 for
+   P <= 22, so the parameter search below does no 64-bit division. */
+#define FP_JACOBI_M 334639305ULL
+
 /* Smallest P >= 3 with Jacobi(P*P-4, n) = -1, or 0 if n is proven composite on the way.
-   Only called for n > 131**2 with no factor <= 127, so (P*P-4 / n) = 0 cannot happen
-   for the P reached in practice; it is still handled. */
+   n is odd, > 257**2, and has no prime factor <= 251. */
 FP_INLINE uint64_t fp_lucas_p(uint64_t n)
 {
-    uint64_t p;
+    const uint32_t rm = (uint32_t)(n % FP_JACOBI_M);
+    /* (2/n) = +1 iff n = +-1 mod 8 */
+    const int two_sign = ((n & 7) == 1 || (n & 7) == 7) ? 1 : -1;
+    uint32_t p;
     for (p = 3;; p++) {
-        uint64_t d = p * p - 4;
-        int j = fp_jacobi(d, n);
+        uint32_t d = p * p - 4, odd = d;
+        int z = 0, j;
+        uint32_t r;
+        while (!(odd & 1)) { odd >>= 1; z++; }
+        /* (D/n) = (2/n)**z (odd/n); reciprocity: (odd/n) = (n/odd) * (-1)**(((odd-1)/2)*((n-1)/2)) */
+        r = (FP_JACOBI_M % odd == 0) ? rm % odd : (uint32_t)(n % odd);
+        j = fp_jacobi32(r, odd);
+        if ((z & 1) && two_sign < 0) j = -j;
+        if ((odd & 3) == 3 && (n & 3) == 3) j = -j;
         if (j == -1) return p;
-        if (j == 0 && d % n != 0) return 0;
+        if (j == 0) return 0; /* gcd(D, n) > 1 and n > D: composite */
         /* A square has no D with (D/n) = -1: without this check the search never ends. */
         if (p == 8 && fp_is_square(n)) return 0;
     }
 }
 
-/* V-ladder of the Lucas sequence V_k(P, 1): returns V_d, V_{d+1} in Montgomery form,
-   starting from (V_0, V_1) = (2, P) so leading zero bits leave the pair unchanged. */
-#define FP_LUCAS_STEP(V, W, bit, two, pm, n, inv)                  \
-    do {                                                           \
-        uint64_t vw_ = fp_sub_mod(fp_mont_mul(V, W, n, inv), pm, n); \
-        uint64_t sq_ = (bit) ? W : V;                              \
-        sq_ = fp_sub_mod(fp_mont_mul(sq_, sq_, n, inv), two, n);   \
-        V = (bit) ? vw_ : sq_;                                     \
-        W = (bit) ? sq_ : vw_;                                     \
+/* One step of the V-ladder of the Lucas sequence V_k(P, 1) on (V, W) = (V_k, V_{k+1}):
+   to (V_2k, V_2k+1) for a 0 bit, (V_2k+1, V_2k+2) for a 1 bit (mask all ones).
+   Starting from (V_0, V_1) = (2, P), leading zero bits leave the pair unchanged. */
+/* Three independent products per bit (V*W, V*V, W*W) instead of selecting the operand
+   of the square first: the critical path is one multiply, one subtraction and a
+   select.  Used where one number is tested and the multiplier has idle slots. */
+#define FP_LUCAS_STEP3(V, W, mask, two, pm, n, inv)                       \
+    do {                                                                  \
+        uint64_t vw_ = fp_sub_mod(fp_mont_mul(V, W, n, inv), pm, n);      \
+        uint64_t vv_ = fp_sub_mod(fp_mont_mul(V, V, n, inv), two, n);     \
+        uint64_t ww_ = fp_sub_mod(fp_mont_mul(W, W, n, inv), two, n);     \
+        V = fp_select(mask, vw_, vv_);                                    \
+        W = fp_select(mask, ww_, vw_);                                    \
+    } while (0)
+
+/* Two products per bit: a longer critical path, a third fewer multiplies.  Used where
+   two numbers run in lock step and the multiplier is the bottleneck. */
+#define FP_LUCAS_STEP2(V, W, mask, two, pm, n, inv)                       \
+    do {                                                                  \
+        uint64_t vw_ = fp_sub_mod(fp_mont_mul(V, W, n, inv), pm, n);      \
+        uint64_t sq_ = fp_select(mask, W, V);                             \
+        sq_ = fp_sub_mod(fp_mont_mul(sq_, sq_, n, inv), two, n);          \
+        V = fp_select(mask, vw_, sq_);                                    \
+        W = fp_select(mask, sq_, vw_);                                    \
     } while (0)
 
 /* The checks after the ladder: U_d = 0 and V_d = +-2, or V_{d*2^r} = 0 for some
@@ -280,8 +378,8 @@ FP_INLINE int fp_lucas_xs(const fp_mont *m)
     v = two;
     w = pm;
     for (i = 63 - fp_clz64(d); i >= 0; i--) {
-        int bit = (int)((d >> i) & 1);
-        FP_LUCAS_STEP(v, w, bit, two, pm, n, inv);
+        const uint64_t bit = 0 - ((d >> i) & 1);
+        FP_LUCAS_STEP3(v, w, bit, two, pm, n, inv);
     }
     return fp_lucas_tail(v, w, pm, s, m);
 }
@@ -309,9 +407,9 @@ FP_INLINE void fp_lucas_xs_x2(const fp_mont *ma, int *ra, const fp_mont *mb, int
     va = twoa; wa = pma;
     vb = twob; wb = pmb;
     for (i = 63 - fp_clz64(da | db); i >= 0; i--) {
-        int bita = (int)((da >> i) & 1), bitb = (int)((db >> i) & 1);
-        FP_LUCAS_STEP(va, wa, bita, twoa, pma, na, ia);
-        FP_LUCAS_STEP(vb, wb, bitb, twob, pmb, nb, ib);
+        const uint64_t bita = 0 - ((da >> i) & 1), bitb = 0 - ((db >> i) & 1);
+        FP_LUCAS_STEP2(va, wa, bita, twoa, pma, na, ia);
+        FP_LUCAS_STEP2(vb, wb, bitb, twob, pmb, nb, ib);
     }
     *ra = fp_lucas_tail(va, wa, pma, sa, ma);
     *rb = fp_lucas_tail(vb, wb, pmb, sb, mb);
@@ -323,11 +421,58 @@ FP_INLINE void fp_lucas_xs_x2(const fp_mont *ma, int *ra, const fp_mont *mb, int
 FP_INLINE int fp_prefilter(uint64_t n)
 {
     int i;
-    if (n < 128) return (int)((FP_SMALL_PRIMES[n >> 6] >> (n & 63)) & 1);
+    if (n < 256) return (int)((FP_SMALL_PRIMES[n >> 6] >> (n & 63)) & 1);
     if (!(n & 1)) return 0;
-    for (i = 0; i < FP_TRIAL_COUNT; i++)
+    /* The first primes remove most composites: test them one by one. */
+    for (i = 0; i < 8; i++)
+        if (n * FP_TRIAL[i][0] <= FP_TRIAL[i][1]) return 0;
+    /* The rest in groups of 8 without a branch per prime: the multiplies are
+       independent and pipeline, and a hit is rare enough that one branch per group
+       is cheaper.  n >= 256 is not itself in the table. */
+    for (; i + 8 <= FP_TRIAL_COUNT; i += 8) {
+        int hit = 0, k;
+        for (k = 0; k < 8; k++) hit |= n * FP_TRIAL[i + k][0] <= FP_TRIAL[i + k][1];
+        if (hit) return 0;
+    }
+    for (; i < FP_TRIAL_COUNT; i++)
         if (n * FP_TRIAL[i][0] <= FP_TRIAL[i][1]) return 0;
     return n < FP_TRIAL_LIMIT ? 1 : 2;
+}
+
+/* Baillie-PSW with the base-2 chain and the Lucas chain run in lock step: on a prime
+   (where both must run) this costs about one chain's latency instead of two. */
+FP_INLINE int fp_bpsw_fused(const fp_mont *m)
+{
+    const uint64_t n = m->n, inv = m->inv;
+    const uint64_t p = fp_lucas_p(n);
+    const uint64_t nm1 = n - 1;
+    const int s2 = fp_ctz64(nm1), sl = fp_ctz64(n + 1);
+    uint64_t d2 = nm1 >> s2;
+    const uint64_t dl = (n + 1) >> sl;
+    uint64_t acc, sq, pm, two, v, w;
+    int i, steps;
+    if (!p) return 0;
+    pm = fp_mont_small(p, m);
+    two = fp_add_mod(m->one, m->one, n);
+    /* Base-2 chain right to left as in fp_pow2_mont; Lucas ladder left to right.
+       Both run for the same number of steps: extra steps are no-ops for each. */
+    acc = m->one;
+    sq = m->one;
+    for (i = 0; i < 8; i++) sq = fp_add_mod(sq, sq, n);
+    for (i = 0; i < (int)(d2 & 7); i++) acc = fp_add_mod(acc, acc, n);
+    d2 >>= 3;
+    steps = 64 - fp_clz64(dl);
+    if (d2 && 64 - fp_clz64(d2) > steps) steps = 64 - fp_clz64(d2);
+    v = two;
+    w = pm;
+    for (i = steps - 1; i >= 0; i--, d2 >>= 1) {
+        const uint64_t bit = 0 - ((dl >> i) & 1);
+        uint64_t t = fp_mont_mul(acc, sq, n, inv);
+        acc = fp_select(0 - (d2 & 1), t, acc);
+        sq = fp_mont_mul(sq, sq, n, inv);
+        FP_LUCAS_STEP3(v, w, bit, two, pm, n, inv);
+    }
+    return fp_sprp_tail(acc, s2, m) && fp_lucas_tail(v, w, pm, sl, m);
 }
 
 static inline int fp_is_prime_u64(uint64_t n)
@@ -336,7 +481,7 @@ static inline int fp_is_prime_u64(uint64_t n)
     int r = fp_prefilter(n);
     if (r != 2) return r;
     fp_mont_init(&m, n);
-    return fp_sprp2(&m) && fp_lucas_xs(&m);
+    return fp_bpsw_fused(&m);
 }
 
 #define FP_BLOCK 64
@@ -364,7 +509,7 @@ static void fp_is_prime_u64_batch(const uint64_t *values, unsigned char *out, si
                 uint64_t na1 = mont[k].n - 1, nb1 = mont[k + 1].n - 1, xa, xb;
                 int sa = fp_ctz64(na1), sb = fp_ctz64(nb1);
                 int pa, pb;
-                fp_pow2_mont_x2(na1 >> sa, &mont[k], &xa, nb1 >> sb, &mont[k + 1], &xb);
+                fp_pow2_mont_l2r_x2(na1 >> sa, &mont[k], &xa, nb1 >> sb, &mont[k + 1], &xb);
                 pa = fp_sprp_tail(xa, sa, &mont[k]);
                 pb = fp_sprp_tail(xb, sb, &mont[k + 1]);
                 if (pa) { mont[ns] = mont[k]; idx[ns++] = idx[k]; }

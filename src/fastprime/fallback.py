@@ -9,12 +9,14 @@ fixed base sets) from the kernel's (Baillie-PSW), so the two check each other.
 from __future__ import annotations
 
 import math
+import struct
+import sys
 from typing import Iterable, List, Optional
 
 from ._arguments import as_int
 from ._bpsw import is_prime_big
 
-__all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_many"]
+__all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_many", "is_prime_into"]
 
 _U64 = 1 << 64
 
@@ -128,3 +130,52 @@ def is_prime_many(values: Iterable[object], big_out: Optional[List[int]] = None)
         else:
             out.append(_is_prime_int(n))
     return out
+
+
+# Buffer item formats (struct module codes) that hold integers.
+_INTEGER_FORMATS = frozenset("bBhHiIlLqQnN")
+# Byte-order prefixes that mean native order ("=" and "<"/">" use standard sizes,
+# which struct understands and memoryview.tolist() does not: numpy exports "=q" for
+# unaligned int64 arrays).
+_NATIVE_PREFIXES = frozenset(("", "@", "=", "<" if sys.byteorder == "little" else ">"))
+if sys.byteorder == "big":
+    _NATIVE_PREFIXES |= {"!"}
+
+
+def is_prime_into(values: object, out: object, /) -> None:
+    """Write 1 to ``out[i]`` if ``values[i]`` is prime, else 0.
+
+    ``values``: a 1-D buffer of any integer item type and any stride; ``out``: a
+    writable C-contiguous uint8 buffer of the same length.  Negative values give 0.
+    Same contract and exception types as the compiled ``is_prime_into`` (which
+    releases the GIL; this one cannot).
+    """
+    try:
+        src = memoryview(values)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"is_prime_into() values must be a buffer of integers, not {type(values).__name__!r}"
+        ) from None
+    if src.ndim != 1:
+        raise TypeError(f"is_prime_into() values must be 1-dimensional, got {src.ndim} dimensions")
+    prefix, code = src.format[:-1], src.format[-1:]
+    if code not in _INTEGER_FORMATS or prefix not in ("", "@", "=", "<", ">", "!"):
+        raise TypeError(f"is_prime_into() values must hold integers, got buffer format {src.format!r}")
+    if prefix not in _NATIVE_PREFIXES:
+        # Refused like the compiled kernel refuses it: callers convert first.
+        raise ValueError(f"is_prime_into() values have non-native byte order (format {src.format!r})")
+    dst = memoryview(out)  # type: ignore[arg-type]
+    if dst.readonly:
+        raise ValueError("is_prime_into(): out is read-only")
+    if dst.ndim != 1 or dst.itemsize != 1 or not dst.c_contiguous or dst.format.lstrip("@=") not in ("B", "?"):
+        raise ValueError(
+            f"is_prime_into(): out must be a 1-D C-contiguous uint8 buffer, got format "
+            f"{dst.format!r} with {dst.ndim} dimension(s)"
+        )
+    if len(dst) != len(src):
+        raise ValueError(f"is_prime_into(): out has {len(dst)} items, values has {len(src)}")
+    if prefix in ("", "@"):
+        numbers = src.tolist()
+    else:
+        numbers = [n for (n,) in struct.iter_unpack(src.format, src.tobytes())]
+    dst.cast("B")[:] = bytes([_is_prime_int(n) for n in numbers])

@@ -1,0 +1,359 @@
+"""``is_prime_array``: which integers in a numpy array (or buffer, or iterable) are prime.
+
+The arithmetic is the implementation's ``is_prime_into`` (the compiled batch loop, which
+releases the GIL for each call, or the pure-Python twin's).  This module only decides
+how to feed it: the input is viewed as a 1-D run of integers in memory order whenever
+that needs no copy, cut into chunks, and the chunks are spread over threads.  Between
+chunks the calling thread is back in Python, so Ctrl-C is noticed promptly.
+
+numpy is imported on the first call, never by ``import fastprime``.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
+from itertools import chain
+from types import ModuleType
+from typing import TYPE_CHECKING, Callable, Deque, Iterator, List, Optional, Tuple
+
+from ._arguments import as_int
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy
+
+__all__ = ["is_prime_array"]
+
+# Elements per chunk.  The compiled kernel takes 5-60 ms for 2**17 numbers, which keeps
+# the per-chunk thread hand-off (~20 us) negligible and Ctrl-C latency far below a second.
+# The pure-Python twin is ~1000x slower per number, and object arrays may hold huge ints
+# (milliseconds each), so their chunks are much smaller.
+_CHUNK_COMPILED = 1 << 17
+_CHUNK_PURE = 1 << 9
+_CHUNK_OBJECTS = 1 << 9
+
+# How often a thread waiting for workers wakes up, so a signal is seen even where a
+# blocked lock acquire is not interruptible (Windows).
+_POLL_SECONDS = 0.1
+
+_NUMPY_MISSING = (
+    "fastprime.is_prime_array() needs numpy, which is not installed: "
+    "pip install fastprime[numpy]"
+)
+
+
+def is_prime_array(values: object, *, workers: Optional[int] = None) -> "numpy.ndarray":
+    """Return a numpy ``bool`` array, shaped like ``values``, that is True where the value is prime.
+
+    ``values`` may be a numpy array of any integer dtype, shape and strides; any object
+    with the buffer protocol holding integers (``array.array``, ``memoryview``); a list
+    or other iterable of ints (nested lists give more dimensions); or an object array
+    of Python ints, where ints of 2**64 and above take the big-int (strong BPSW) path.
+    Negative values are not prime.  Arrays of floats, bools, strings, complex numbers,
+    dates... raise ``TypeError``.  Contiguous integer input is read in place.
+
+    ``workers``: ``None`` uses every core this process may run on, ``1`` works in the
+    calling thread, ``n`` uses ``n`` threads.  The answer never depends on it.
+
+    >>> import numpy as np, fastprime
+    >>> fastprime.is_prime_array(np.arange(10)).nonzero()[0].tolist()
+    [2, 3, 5, 7]
+    """
+    from . import _impl
+
+    return _is_prime_array(values, workers=workers, impl=_impl)
+
+
+def _is_prime_array(
+    values: object,
+    *,
+    workers: Optional[int],
+    impl: ModuleType,
+    chunk: Optional[int] = None,
+) -> "numpy.ndarray":
+    """``is_prime_array`` with the kernel module (and, for tests, the chunk size) chosen."""
+    threads = _resolve_workers(workers)
+    np = _import_numpy()
+    array = _as_array(values, np)
+    kind = _kind(array)
+    if array.size == 0:
+        return np.zeros(array.shape, dtype=bool)
+
+    if kind == "int":
+        # Relabel to the sized dtype (e.g. longlong -> int64): same bytes, no copy, and
+        # one of the item types the kernel is compiled for.
+        sized = np.dtype(f"{array.dtype.kind}{array.dtype.itemsize}")
+        array = array.view(sized.newbyteorder(array.dtype.byteorder))
+    if chunk is None:
+        if kind == "object":
+            chunk = _CHUNK_OBJECTS
+        elif getattr(impl, "__name__", "").endswith("fallback"):
+            chunk = _CHUNK_PURE
+        else:
+            chunk = _CHUNK_COMPILED
+    chunk = _balanced_chunk(array.size, threads, chunk)
+
+    flat, out, shape_back = _memory_order_views(array, np)
+    _run(_tasks(flat, out, kind, impl, np, chunk), threads)
+    return shape_back(out)
+
+
+def _tasks(
+    flat: "numpy.ndarray", out: "numpy.ndarray", kind: str, impl: ModuleType, np: ModuleType, chunk: int
+) -> Iterator[Callable[[], None]]:
+    """One task per chunk of ``flat``, each filling its own slice of ``out``."""
+    out_bytes = out.view(np.uint8)
+    for offset, block in _blocks(flat, chunk):
+        stop = offset + block.size
+        if kind == "object":
+            yield partial(_test_objects, impl, block, out[offset:stop])
+        elif block.ndim == 1 and block.dtype.isnative and block.flags.aligned:
+            yield partial(impl.is_prime_into, block, out_bytes[offset:stop])
+        else:
+            yield partial(_test_gathered, impl, np, block, out_bytes[offset:stop])
+
+
+def _import_numpy() -> ModuleType:
+    try:
+        import numpy
+    except ImportError as exc:
+        raise ImportError(_NUMPY_MISSING) from exc
+    return numpy
+
+
+def _resolve_workers(workers: object) -> int:
+    if workers is None:
+        return _usable_cores()
+    if isinstance(workers, bool):
+        raise TypeError("is_prime_array() workers must be a positive int or None, not 'bool'")
+    try:
+        count = operator.index(workers)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"is_prime_array() workers must be a positive int or None, not {type(workers).__name__!r}"
+        ) from None
+    if count < 1:
+        raise ValueError(f"is_prime_array() workers must be at least 1, got {count}")
+    return count
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity), not merely cores in the machine."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        count = counter()
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:
+        count = os.cpu_count()
+    return max(1, count or 1)
+
+
+def _as_array(values: object, np: ModuleType) -> "numpy.ndarray":
+    """``values`` as an ndarray, without copying arrays and buffers."""
+    if isinstance(values, np.ndarray):
+        return values.copy()
+    if isinstance(values, str):
+        raise TypeError("is_prime_array() argument must be an array or iterable of integers, not 'str'")
+    if _has_array_interface(values):
+        return np.asarray(values)
+    if _has_buffer(values):
+        # Through memoryview, so bytes are read as uint8 items, not as one string.
+        return np.asarray(memoryview(values))  # type: ignore[arg-type]
+    # A list, iterable or scalar.  numpy's own guess is kept when it is an integer
+    # dtype; otherwise (floats, strings, or ints too big or too mixed for one dtype:
+    # numpy turns [-1, 2**63] into float64!) every element is kept as the Python object
+    # it is, so each is judged exactly as is_prime() would judge it.
+    if not isinstance(values, (list, tuple)):
+        if _is_iterable(values):
+            values = list(values)  # type: ignore[call-overload]
+        elif not hasattr(values, "__index__"):
+            raise TypeError(
+                "is_prime_array() argument must be an array or iterable of integers, "
+                f"not {type(values).__name__!r}"
+            )
+    try:
+        guess = np.asarray(values)
+    except (ValueError, OverflowError, TypeError):
+        guess = None
+    if guess is not None and guess.dtype.kind in "iu":
+        return guess
+    try:
+        return np.array(values, dtype=object)
+    except ValueError:  # ragged nesting numpy cannot shape even as objects
+        objects = np.empty(len(values), dtype=object)  # type: ignore[arg-type]
+        objects[:] = [v for v in values]  # type: ignore[union-attr]
+        return objects
+
+
+def _has_array_interface(value: object) -> bool:
+    return any(hasattr(value, name) for name in ("__array__", "__array_interface__", "__array_struct__"))
+
+
+def _has_buffer(value: object) -> bool:
+    try:
+        memoryview(value)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
+
+
+def _is_iterable(value: object) -> bool:
+    try:
+        iter(value)  # type: ignore[call-overload]
+    except TypeError:
+        return False
+    return True
+
+
+def _kind(array: "numpy.ndarray") -> str:
+    """``"int"`` or ``"object"``; any other dtype is refused with a TypeError naming it."""
+    dtype = array.dtype
+    if dtype.kind in "iu" and dtype.itemsize in (1, 2, 4, 8):
+        return "int"
+    if dtype.kind == "O":
+        return "object"
+    raise TypeError(f"is_prime_array() needs integers, got an array of dtype {dtype}")
+
+
+def _balanced_chunk(size: int, threads: int, chunk: int) -> int:
+    """A chunk size at most ``chunk`` that splits ``size`` evenly enough for ``threads``.
+
+    With threads, aim for at least four chunks per thread (and a multiple of the
+    thread count), so no thread is left with a long tail while the others idle.
+    """
+    if threads == 1 or size <= 1:
+        return max(1, chunk)
+    pieces = max(-(-size // chunk), 4 * threads)
+    pieces = -(-pieces // threads) * threads
+    return max(1, -(-size // pieces))
+
+
+def _memory_order_views(
+    array: "numpy.ndarray", np: ModuleType
+) -> Tuple["numpy.ndarray", "numpy.ndarray", Callable[["numpy.ndarray"], "numpy.ndarray"]]:
+    """Return ``(flat, out, shape_back)``.
+
+    ``flat`` views ``array`` (no copy) with its axes reordered to memory order and
+    merged wherever the strides allow, ideally into one dimension.  ``out`` is a
+    C-contiguous 1-D bool array with one slot per element of ``flat``, in ``flat``'s
+    C order; ``shape_back(out)`` gives it ``array``'s shape (a view when numpy can,
+    so for transposed input the result is laid out like the input, as numpy's own
+    element-wise functions do).
+    """
+    squeezed = array.squeeze()  # length-1 axes have meaningless strides
+    order = sorted(range(squeezed.ndim), key=lambda axis: -abs(squeezed.strides[axis]))
+    moved = squeezed.transpose(order)
+
+    dims: List[int] = []
+    steps: List[int] = []
+    for dim, step in zip(moved.shape, moved.strides):
+        if dims and steps[-1] == step * dim:
+            dims[-1] *= dim
+            steps[-1] = step
+        else:
+            dims.append(dim)
+            steps.append(step)
+    flat = moved.reshape(dims or [1])
+    if flat.__array_interface__["data"][0] != moved.__array_interface__["data"][0]:
+        flat = moved.reshape(moved.shape or (1,))  # not reached: a copy is never read
+
+    inverse = [0] * len(order)
+    for position, axis in enumerate(order):
+        inverse[axis] = position
+
+    def shape_back(out: "numpy.ndarray") -> "numpy.ndarray":
+        return out.reshape(moved.shape).transpose(inverse).reshape(array.shape)
+
+    return flat, np.empty(moved.size, dtype=bool), shape_back
+
+
+def _blocks(array: "numpy.ndarray", chunk: int, offset: int = 0) -> Iterator[Tuple[int, "numpy.ndarray"]]:
+    """Yield ``(offset, block)``: sub-arrays of at most ``chunk`` elements (views) that
+    cover ``array`` in C order, ``offset`` being the block's first C-order position."""
+    if array.ndim == 1:
+        for start in range(0, array.shape[0], chunk):
+            yield offset + start, array[start : start + chunk]
+        return
+    if array.size <= chunk:
+        yield offset, array
+        return
+    inner = array.size // array.shape[0]
+    if inner <= chunk:
+        rows = chunk // inner
+        for start in range(0, array.shape[0], rows):
+            yield offset + start * inner, array[start : start + rows]
+    else:
+        for row in range(array.shape[0]):
+            yield from _blocks(array[row], chunk, offset + row * inner)
+
+
+def _test_gathered(impl: ModuleType, np: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray") -> None:
+    """Copy a block the kernel cannot read in place (several dimensions, byte-swapped or
+    misaligned) into a native contiguous buffer of at most one chunk, then test it."""
+    native = np.array(block, dtype=block.dtype.newbyteorder("="), order="C")  # always a new, aligned copy
+    impl.is_prime_into(native.reshape(-1), out)
+
+
+def _test_objects(impl: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray") -> None:
+    """Test Python objects (ints of any size) through the implementation's batch path."""
+    items = block.ravel().tolist()
+    try:
+        flags = impl.is_prime_many(items)
+    except TypeError:
+        for item in items:
+            try:
+                as_int(item, "is_prime_array")
+            except TypeError:
+                raise TypeError(
+                    f"is_prime_array() needs integers, got an element of type {type(item).__name__!r}"
+                ) from None
+        raise
+    out[:] = flags
+
+
+def _run(tasks: Iterator[Callable[[], None]], threads: int) -> None:
+    """Run every task: in this thread, or on ``threads`` threads while this one waits.
+
+    Only a few tasks per thread are queued at a time, so bookkeeping stays small
+    however long the input.  Waiting is done with a timeout, in a loop, so a
+    KeyboardInterrupt (or an error in a task) is raised here promptly; queued chunks
+    are then cancelled and the running ones (milliseconds each) finish before the
+    exception propagates, so no thread is left touching the arrays.
+    """
+    if threads == 1:
+        for task in tasks:
+            task()
+        return
+    first = next(tasks, None)
+    second = next(tasks, None)
+    if second is None:  # a single chunk: not worth a thread
+        if first is not None:
+            first()
+        return
+    window: Deque["Future[None]"] = deque()
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fastprime") as pool:
+        try:
+            for task in chain((first, second), tasks):
+                if len(window) >= 4 * threads:
+                    _wait(window.popleft())
+                window.append(pool.submit(task))
+            while window:
+                _wait(window.popleft())
+        except BaseException:
+            for future in window:
+                future.cancel()
+            raise
+
+
+def _wait(future: "Future[None]") -> None:
+    """``future.result()``, waking up regularly so signals are handled on every platform."""
+    while True:
+        try:
+            return future.result(timeout=_POLL_SECONDS)
+        except FutureTimeout:
+            continue

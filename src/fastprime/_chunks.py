@@ -1,0 +1,109 @@
+"""What one task of a chunked ``Executor.map`` computes.
+
+A fast-path ``map(fastprime.is_prime, ...)`` cuts its input into chunks; each chunk is
+one task, run by these functions in a worker thread or a worker process.  Every
+function returns ``(results, error)``: the results of the leading items, and the
+exception the first refused item raised (or ``None``), so the result iterator can
+yield every result before that item and then raise its error, at its position, as
+the standard library's ``map`` raises an exception from ``fn`` where it happened.
+
+They live at module level, taking the implementation by name, so worker processes
+can unpickle them.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+from ._arguments import as_int
+
+__all__ = [
+    "implementation_module",
+    "implementation_name",
+    "batch_is_prime",
+    "apply_each",
+    "to_ints",
+    "run_task",
+]
+
+Outcome = Tuple[List[Any], Optional[BaseException]]
+
+
+def implementation_module(name: str) -> ModuleType:
+    """The implementation module called ``name``: "cython" or "python"."""
+    if name == "cython":
+        from . import _cfastprime
+
+        return _cfastprime
+    if name == "python":
+        from . import fallback
+
+        return fallback
+    raise ValueError(f"unknown fastprime implementation {name!r}")
+
+
+def implementation_name(module: ModuleType) -> str:
+    """The name ("cython" or "python") of an implementation module."""
+    return "python" if module.__name__.endswith(".fallback") else "cython"
+
+
+def batch_is_prime(impl: ModuleType, values: Sequence[Any], big_out: Optional[List[int]] = None) -> Outcome:
+    """``is_prime`` over ``values`` through the kernel's batch call ``is_prime_many``.
+
+    ``big_out`` is passed on: the positions of numbers >= 2**64 are appended to it and
+    their slots are left False, for the caller to test elsewhere.
+    """
+    try:
+        return impl.is_prime_many(values, big_out), None
+    except Exception as batch_error:
+        # The batch refuses as a whole; find the first item the kernel itself refuses
+        # so that every result before it still counts.  Rare, so one call per item is fine.
+        for position, value in enumerate(values):
+            try:
+                impl.is_prime_many((value,), [])
+            except Exception as item_error:
+                if big_out is not None:
+                    del big_out[:]
+                return impl.is_prime_many(values[:position], big_out), item_error
+        # No single item is refused (an __index__ that fails only sometimes?):
+        # report the batch's own error at the start of the chunk.
+        if big_out is not None:
+            del big_out[:]
+        return [], batch_error
+
+
+def apply_each(func: Callable[[Any], Any], values: Sequence[Any]) -> Outcome:
+    """``[func(v) for v in values]``, stopping at the first exception."""
+    out: List[Any] = []
+    append = out.append
+    try:
+        for value in values:
+            append(func(value))
+    except Exception as error:
+        return out, error
+    return out, None
+
+
+def to_ints(values: Sequence[Any], func_name: str) -> Tuple[List[int], Optional[BaseException]]:
+    """The leading ``values`` as ints, checked as the public functions check them.
+
+    Both implementations validate their argument with ``as_int``, so the error is the
+    one ``func_name(value)`` raises (TypeError naming the type).
+    """
+    ints: List[int] = []
+    append = ints.append
+    try:
+        for value in values:
+            append(value if type(value) is int else as_int(value, func_name))
+    except Exception as error:
+        return ints, error
+    return ints, None
+
+
+def run_task(impl_name: str, kind: str, values: Sequence[Any]) -> Outcome:
+    """One task in a worker process: ``kind`` over ``values`` with the named implementation."""
+    impl = implementation_module(impl_name)
+    if kind == "is_prime":
+        return batch_is_prime(impl, values)
+    return apply_each(getattr(impl, kind), values)
