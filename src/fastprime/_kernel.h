@@ -326,21 +326,11 @@ FP_INLINE uint64_t fp_lucas_p(uint64_t n)
 /* One step of the V-ladder of the Lucas sequence V_k(P, 1) on (V, W) = (V_k, V_{k+1}):
    to (V_2k, V_2k+1) for a 0 bit, (V_2k+1, V_2k+2) for a 1 bit (mask all ones).
    Starting from (V_0, V_1) = (2, P), leading zero bits leave the pair unchanged. */
-/* Three independent products per bit (V*W, V*V, W*W) instead of selecting the operand
-   of the square first: the critical path is one multiply, one subtraction and a
-   select.  Used where one number is tested and the multiplier has idle slots. */
-#define FP_LUCAS_STEP3(V, W, mask, two, pm, n, inv)                       \
-    do {                                                                  \
-        uint64_t vw_ = fp_sub_mod(fp_mont_mul(V, W, n, inv), pm, n);      \
-        uint64_t vv_ = fp_sub_mod(fp_mont_mul(V, V, n, inv), two, n);     \
-        uint64_t ww_ = fp_sub_mod(fp_mont_mul(W, W, n, inv), two, n);     \
-        V = fp_select(mask, vw_, vv_);                                    \
-        W = fp_select(mask, ww_, vw_);                                    \
-    } while (0)
-
-/* Two products per bit: a longer critical path, a third fewer multiplies.  Used where
-   two numbers run in lock step and the multiplier is the bottleneck. */
-#define FP_LUCAS_STEP2(V, W, mask, two, pm, n, inv)                       \
+/* Two products per bit (V*W and the square of V or W).  Computing V*V, W*W and V*W
+   all would shorten the critical path by a select, but measured slower everywhere:
+   with a base-2 chain or a second number in lock step the multiplier's throughput,
+   not its latency, is the limit. */
+#define FP_LUCAS_STEP(V, W, mask, two, pm, n, inv)                       \
     do {                                                                  \
         uint64_t vw_ = fp_sub_mod(fp_mont_mul(V, W, n, inv), pm, n);      \
         uint64_t sq_ = fp_select(mask, W, V);                             \
@@ -379,7 +369,7 @@ FP_INLINE int fp_lucas_xs(const fp_mont *m)
     w = pm;
     for (i = 63 - fp_clz64(d); i >= 0; i--) {
         const uint64_t bit = 0 - ((d >> i) & 1);
-        FP_LUCAS_STEP3(v, w, bit, two, pm, n, inv);
+        FP_LUCAS_STEP(v, w, bit, two, pm, n, inv);
     }
     return fp_lucas_tail(v, w, pm, s, m);
 }
@@ -408,8 +398,8 @@ FP_INLINE void fp_lucas_xs_x2(const fp_mont *ma, int *ra, const fp_mont *mb, int
     vb = twob; wb = pmb;
     for (i = 63 - fp_clz64(da | db); i >= 0; i--) {
         const uint64_t bita = 0 - ((da >> i) & 1), bitb = 0 - ((db >> i) & 1);
-        FP_LUCAS_STEP2(va, wa, bita, twoa, pma, na, ia);
-        FP_LUCAS_STEP2(vb, wb, bitb, twob, pmb, nb, ib);
+        FP_LUCAS_STEP(va, wa, bita, twoa, pma, na, ia);
+        FP_LUCAS_STEP(vb, wb, bitb, twob, pmb, nb, ib);
     }
     *ra = fp_lucas_tail(va, wa, pma, sa, ma);
     *rb = fp_lucas_tail(vb, wb, pmb, sb, mb);
@@ -470,7 +460,7 @@ FP_INLINE int fp_bpsw_fused(const fp_mont *m)
         uint64_t t = fp_mont_mul(acc, sq, n, inv);
         acc = fp_select(0 - (d2 & 1), t, acc);
         sq = fp_mont_mul(sq, sq, n, inv);
-        FP_LUCAS_STEP3(v, w, bit, two, pm, n, inv);
+        FP_LUCAS_STEP(v, w, bit, two, pm, n, inv);
     }
     return fp_sprp_tail(acc, s2, m) && fp_lucas_tail(v, w, pm, sl, m);
 }
