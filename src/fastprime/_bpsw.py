@@ -6,8 +6,9 @@ No composite is known to pass it; none exists below 2**64 (every base-2 pseudopr
 below 2**64 was checked, Feitsma & Galway's list).  Only numbers >= 2**64 come here
 from the public functions: below that both implementations have deterministic tests.
 
-When gmpy2 is importable, its GMP-backed strong BPSW is used instead of the pure-Python
-Lucas loop (set ``FASTPRIME_NO_GMPY2=1`` to keep it out).  Neither path releases the
+When gmpy2 is importable, GMP's own Baillie-PSW (``mpz_probab_prime_p`` with one
+repetition, GMP >= 6.2) is used instead of the pure-Python Lucas loop (set
+``FASTPRIME_NO_GMPY2=1`` to keep it out).  Neither path releases the
 GIL; the executor sends big-int work to processes for that reason.
 """
 
@@ -125,13 +126,29 @@ _gmpy2 = _load_gmpy2()
 engine = "gmpy2" if _gmpy2 is not None else "python"
 
 
+def _gmp_has_bpsw(gmpy2) -> bool:
+    # mpz_probab_prime_p runs Baillie-PSW from GMP 6.2 on; before that, reps=1 meant a
+    # single random-base Miller-Rabin round.  gmpy2 may be linked to a system GMP.
+    try:
+        name, version = gmpy2.mp_version().split()
+        return name == "GMP" and tuple(int(x) for x in version.split(".")[:2]) >= (6, 2)
+    except (ValueError, AttributeError):
+        return False
+
+
+_GMP_BPSW = _gmpy2 is not None and _gmp_has_bpsw(_gmpy2)
+
+
 def _is_prime_big_gmpy2(n: int) -> bool:
-    if math.gcd(n, _SMALL_PRODUCT) != 1:
-        return False
-    m = _gmpy2.mpz(n)
-    if _gmpy2.is_square(m):
-        return False
-    return bool(_gmpy2.is_strong_bpsw_prp(m))
+    if not _GMP_BPSW:
+        if math.gcd(n, _SMALL_PRODUCT) != 1 or _gmpy2.is_square(n):
+            return False
+        return bool(_gmpy2.is_strong_bpsw_prp(n))
+    # GMP's mpz_probab_prime_p: trial division, then Baillie-PSW (strong base-2 test and
+    # a strong Lucas test with Selfridge's parameters; squares are caught by its
+    # parameter search), then reps - 24 Miller-Rabin rounds: none with reps=1.  Faster
+    # than composing gmpy2's is_strong_bpsw_prp, which runs its Lucas loop outside GMP.
+    return _gmpy2.is_prime(n, 1)
 
 
 def is_prime_big(n: int) -> bool:
