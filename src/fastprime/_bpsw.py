@@ -69,25 +69,50 @@ def _strong_lucas_selfridge(n: int) -> bool:
         if j == 0 and abs(d_param) != n:
             return False
         d_param = -d_param - 2 if d_param > 0 else -d_param + 2
-    p, q = 1, (1 - d_param) // 4
+    q = (1 - d_param) // 4  # P = 1
     # n + 1 = d * 2**s with d odd.
     d = n + 1
     s = (d & -d).bit_length() - 1
     d >>= s
-    # Left-to-right ladder on U, V and Q**k.  Division by 2 mod n is done as
-    # (x + n) >> 1 for odd x, since n is odd.
-    u, v, qk = 1, p, q % n
-    for bit in bin(d)[3:]:
-        u, v = u * v % n, (v * v - 2 * qk) % n
-        qk = qk * qk % n
-        if bit == "1":
-            u, v = p * u + v, d_param * u + p * v
-            if u & 1:
-                u += n
-            if v & 1:
-                v += n
-            u, v = (u >> 1) % n, (v >> 1) % n
-            qk = qk * q % n
+    # Left-to-right ladder on U, V and Q**k.  Halving mod n is (x + n) >> 1 for odd x
+    # (n is odd).  Reductions are deferred where the next product reduces anyway: this
+    # loop is the whole cost of a big prime without gmpy2.
+    u, v, qk = 1, 1, q % n
+    if q == -1:
+        # D = 5, half of all n: Q**k is +-1, so it needs no multiplication at all.
+        qk = -1
+        for bit in bin(d)[3:]:
+            u = u * v % n
+            v = (v * v - 2 * qk) % n  # qk**2 = 1 from here
+            if bit == "1":
+                u, v = u + v, v + 5 * u
+                if u & 1:
+                    u += n
+                if v & 1:
+                    v += n
+                u >>= 1
+                v >>= 1
+                qk = -1
+            else:
+                qk = 1
+    else:
+        for bit in bin(d)[3:]:
+            u = u * v % n
+            v = (v * v - 2 * qk) % n
+            qk *= qk
+            if bit == "1":
+                u, v = u + v, v + d_param * u
+                if u & 1:
+                    u += n
+                if v & 1:
+                    v += n
+                u >>= 1
+                v >>= 1
+                qk *= q
+            qk %= n
+    u %= n
+    v %= n
+    qk %= n
     if u == 0 or v == 0:
         return True
     for _ in range(s - 1):
@@ -151,10 +176,23 @@ def _is_prime_big_gmpy2(n: int) -> bool:
     return _gmpy2.is_prime(n, 1)
 
 
-def is_prime_big(n: int) -> bool:
-    """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known)."""
+def _is_prime_big_any(n: int) -> bool:
     if not n & 1:
         return False
     if _gmpy2 is not None:
         return _is_prime_big_gmpy2(n)
     return is_prime_big_python(n)
+
+
+if _GMP_BPSW:
+    # Chosen once here rather than per call: the big-int path is also used for numbers
+    # only a little above 2**64, where a few Python-level calls are a visible cost.
+    def is_prime_big(n: int, _test=_gmpy2.is_prime) -> bool:
+        """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known)."""
+        return _test(n, 1)
+
+else:
+
+    def is_prime_big(n: int) -> bool:
+        """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known)."""
+        return _is_prime_big_any(n)
