@@ -264,6 +264,25 @@ FP_INLINE void fp_pow2_mont_l2r_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
     *xb = b;
 }
 
+/* Four fp_pow2_mont_l2r_x2-style chains in lock step: with two, the base-2 round is
+   still bound by the multiplier's latency; with four, by its throughput. */
+FP_INLINE void fp_pow2_mont_l2r_x4(const uint64_t d[4], const fp_mont *m[4], uint64_t x[4])
+{
+    uint64_t a0 = m[0]->one, a1 = m[1]->one, a2 = m[2]->one, a3 = m[3]->one;
+    int i = 63 - fp_clz64(d[0] | d[1] | d[2] | d[3]);
+    for (; i >= 0; i--) {
+        a0 = fp_mont_mul(a0, a0, m[0]->n, m[0]->inv);
+        a1 = fp_mont_mul(a1, a1, m[1]->n, m[1]->inv);
+        a2 = fp_mont_mul(a2, a2, m[2]->n, m[2]->inv);
+        a3 = fp_mont_mul(a3, a3, m[3]->n, m[3]->inv);
+        a0 = fp_select(0 - ((d[0] >> i) & 1), fp_add_mod(a0, a0, m[0]->n), a0);
+        a1 = fp_select(0 - ((d[1] >> i) & 1), fp_add_mod(a1, a1, m[1]->n), a1);
+        a2 = fp_select(0 - ((d[2] >> i) & 1), fp_add_mod(a2, a2, m[2]->n), a2);
+        a3 = fp_select(0 - ((d[3] >> i) & 1), fp_add_mod(a3, a3, m[3]->n), a3);
+    }
+    x[0] = a0; x[1] = a1; x[2] = a2; x[3] = a3;
+}
+
 /* ---- Extra strong Lucas test (Q = 1) ---- */
 
 /* Jacobi symbol (a/m) for odd m > 0, a < m, both small (32-bit arithmetic). */
@@ -493,20 +512,32 @@ static void fp_is_prime_u64_batch(const uint64_t *values, unsigned char *out, si
             if (r == 2) idx[nc++] = (unsigned)i;
         }
         for (k = 0; k < nc; k++) fp_mont_init(&mont[k], values[base + idx[k]]);
-        /* Base-2 rounds, in pairs; survivors are compacted to the front. */
-        for (k = 0; k < nc; k += 2) {
-            if (k + 1 < nc) {
-                uint64_t na1 = mont[k].n - 1, nb1 = mont[k + 1].n - 1, xa, xb;
-                int sa = fp_ctz64(na1), sb = fp_ctz64(nb1);
-                int pa, pb;
-                fp_pow2_mont_l2r_x2(na1 >> sa, &mont[k], &xa, nb1 >> sb, &mont[k + 1], &xb);
-                pa = fp_sprp_tail(xa, sa, &mont[k]);
-                pb = fp_sprp_tail(xb, sb, &mont[k + 1]);
-                if (pa) { mont[ns] = mont[k]; idx[ns++] = idx[k]; }
-                if (pb) { mont[ns] = mont[k + 1]; idx[ns++] = idx[k + 1]; }
-            } else if (fp_sprp2(&mont[k])) {
-                mont[ns] = mont[k];
-                idx[ns++] = idx[k];
+        /* Base-2 rounds, four at a time; survivors are compacted to the front (a
+           survivor's slot is never ahead of the group being read). */
+        for (k = 0; k < nc; k += 4) {
+            const fp_mont *mg[4];
+            uint64_t dg[4], xg[4];
+            int sg[4], g, live = nc - k < 4 ? (int)(nc - k) : 4;
+            fp_mont keep[4];
+            unsigned keep_idx[4];
+            for (g = 0; g < 4; g++) {
+                /* A short group is padded by repeating its first number. */
+                const fp_mont *mm = &mont[k + (g < live ? g : 0)];
+                uint64_t nm1 = mm->n - 1;
+                mg[g] = mm;
+                sg[g] = fp_ctz64(nm1);
+                dg[g] = nm1 >> sg[g];
+            }
+            fp_pow2_mont_l2r_x4(dg, mg, xg);
+            for (g = 0; g < live; g++) {
+                keep[g] = mont[k + g];
+                keep_idx[g] = idx[k + g];
+            }
+            for (g = 0; g < live; g++) {
+                if (fp_sprp_tail(xg[g], sg[g], &keep[g])) {
+                    mont[ns] = keep[g];
+                    idx[ns++] = keep_idx[g];
+                }
             }
         }
         /* Lucas tests on the survivors (nearly always primes), in pairs. */
