@@ -362,3 +362,22 @@ def test_every_n_below_2_32_matches_segmented_sieve():
         c.is_prime_into(np.arange(lo, lo + seg, dtype=np.uint64), out)
         bad = np.flatnonzero(out.astype(bool) != mark)
         assert bad.size == 0, (lo + bad[:10]).tolist()
+
+
+def test_missing_extension_warns_and_falls_back(tmp_path):
+    # A copy of the package without the compiled module, imported in a fresh process.
+    import shutil
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "fastprime"
+    shutil.copytree(os.path.dirname(fastprime.__file__), pkg, ignore=shutil.ignore_patterns("_cfastprime*.so", "_cfastprime*.pyd", "__pycache__"))
+    code = "import warnings; warnings.simplefilter('error'); import fastprime"
+    env = {k: v for k, v in os.environ.items() if k != "FASTPRIME_PURE_PYTHON"}
+    env["PYTHONPATH"] = str(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.returncode != 0 and "compiled kernel is not available" in proc.stderr
+    env["FASTPRIME_PURE_PYTHON"] = "1"
+    code = "import warnings; warnings.simplefilter('error'); import fastprime; print(fastprime.implementation, fastprime.is_prime(97))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.stdout.split() == ["python", "True"], proc.stderr

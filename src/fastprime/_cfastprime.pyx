@@ -175,7 +175,8 @@ ctypedef fused integer_t:
     int64_t
     uint64_t
 
-DEF _CHUNK = 256
+cdef enum:
+    _CHUNK = 256  # values widened per call of the batch loop (a stack buffer)
 
 
 def is_prime_into(const integer_t[:] values, unsigned char[::1] out, /):

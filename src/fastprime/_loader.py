@@ -7,6 +7,7 @@ compiled module is used when it imports.  Nothing here is mutable after import.
 from __future__ import annotations
 
 import os
+import warnings
 from types import ModuleType
 from typing import Tuple
 
@@ -22,8 +23,17 @@ def load() -> Tuple[ModuleType, str]:
     if not _env_flag("FASTPRIME_PURE_PYTHON"):
         try:
             from . import _cfastprime
-        except ImportError:
-            pass
+        except ImportError as exc:
+            # pip hides the build's own warning when compiling failed, so say it here:
+            # the answers are the same, the speed is not.
+            warnings.warn(
+                f"fastprime: the compiled kernel is not available ({exc}); using the "
+                "pure-Python implementation, which is 10-150x slower. Reinstall with a C "
+                "compiler (or from a wheel), or set FASTPRIME_PURE_PYTHON=1 to choose "
+                "the pure-Python implementation and silence this warning.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         else:
             return _cfastprime, "cython"
     from . import fallback
