@@ -324,6 +324,12 @@ def test_compiled_is_prime_into_contract():
     assert out.tolist() == [1, 0, 1]
     with pytest.raises(ValueError, match="out has 2 items, values has 3"):
         c.is_prime_into(big, np.zeros(2, dtype=np.uint8))
+    with pytest.raises(TypeError, match="got None"):
+        c.is_prime_into(big[:0], None)
+    with pytest.raises(TypeError, match="not bool"):
+        c.is_prime_into(np.ones(3, dtype=bool), np.zeros(3, dtype=np.uint8))
+    with pytest.raises(TypeError):
+        c.is_prime_into(np.ones(3, dtype=np.float64), np.zeros(3, dtype=np.uint8))
     for dt in (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64):
         a = np.arange(0, 120, dtype=dt)
         o = np.empty(120, dtype=np.uint8)

@@ -12,8 +12,14 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._loader import load as _load
 from ._version import __version__
+
+if TYPE_CHECKING:  # real signatures for type checkers; imported lazily at run time
+    from ._array import is_prime_array as is_prime_array
+    from .executor import Executor as Executor
 
 _impl, implementation = _load()
 

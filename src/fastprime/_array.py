@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import operator
 import os
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
 from functools import partial
-from itertools import chain
+from itertools import chain, islice
 from types import ModuleType
-from typing import TYPE_CHECKING, Callable, Deque, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
 
+from . import fallback
 from ._arguments import as_int
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,9 +34,11 @@ __all__ = ["is_prime_array"]
 _CHUNK_COMPILED = 1 << 17
 _CHUNK_PURE = 1 << 9
 _CHUNK_OBJECTS = 1 << 9
+# Splitting for threads stops at chunk / 2**5 (4096 numbers, ~0.3-2 ms, compiled).
+_MIN_CHUNK_SHIFT = 5
 
-# How often a thread waiting for workers wakes up, so a signal is seen even where a
-# blocked lock acquire is not interruptible (Windows).
+# How often the calling thread, once out of work, wakes up while waiting for helper
+# threads, so a signal is seen even where a blocked join is not interruptible (Windows).
 _POLL_SECONDS = 0.1
 
 _NUMPY_MISSING = (
@@ -77,8 +78,10 @@ def _is_prime_array(
 ) -> "numpy.ndarray":
     """``is_prime_array`` with the kernel module (and, for tests, the chunk size) chosen."""
     threads = _resolve_workers(workers)
-    np = _import_numpy()
-    array = _as_array(values, np)
+    _require_numpy()
+    import numpy as np
+
+    array = _as_array(values)
     kind = _kind(array)
     if array.size == 0:
         return np.zeros(array.shape, dtype=bool)
@@ -91,21 +94,26 @@ def _is_prime_array(
     if chunk is None:
         if kind == "object":
             chunk = _CHUNK_OBJECTS
-        elif getattr(impl, "__name__", "").endswith("fallback"):
+        elif impl is fallback:
             chunk = _CHUNK_PURE
         else:
             chunk = _CHUNK_COMPILED
-    chunk = _balanced_chunk(array.size, threads, chunk)
+        chunk = _balanced_chunk(array.size, threads, chunk, minimum=chunk >> _MIN_CHUNK_SHIFT)
+    else:
+        chunk = _balanced_chunk(array.size, threads, chunk, minimum=1)
 
-    flat, out, shape_back = _memory_order_views(array, np)
-    _run(_tasks(flat, out, kind, impl, np, chunk), threads)
+    threads = min(threads, -(-array.size // chunk))  # no more threads than chunks
+    flat, out, shape_back = _memory_order_views(array)
+    _run(_tasks(flat, out, kind, impl, chunk), threads)
     return shape_back(out)
 
 
 def _tasks(
-    flat: "numpy.ndarray", out: "numpy.ndarray", kind: str, impl: ModuleType, np: ModuleType, chunk: int
+    flat: "numpy.ndarray", out: "numpy.ndarray", kind: str, impl: ModuleType, chunk: int
 ) -> Iterator[Callable[[], None]]:
     """One task per chunk of ``flat``, each filling its own slice of ``out``."""
+    import numpy as np
+
     out_bytes = out.view(np.uint8)
     for offset, block in _blocks(flat, chunk):
         stop = offset + block.size
@@ -114,15 +122,14 @@ def _tasks(
         elif block.ndim == 1 and block.dtype.isnative and block.flags.aligned:
             yield partial(impl.is_prime_into, block, out_bytes[offset:stop])
         else:
-            yield partial(_test_gathered, impl, np, block, out_bytes[offset:stop])
+            yield partial(_test_gathered, impl, block, out_bytes[offset:stop])
 
 
-def _import_numpy() -> ModuleType:
+def _require_numpy() -> None:
     try:
-        import numpy
+        import numpy  # noqa: F401
     except ImportError as exc:
         raise ImportError(_NUMPY_MISSING) from exc
-    return numpy
 
 
 def _resolve_workers(workers: object) -> int:
@@ -153,24 +160,26 @@ def _usable_cores() -> int:
     return max(1, count or 1)
 
 
-def _as_array(values: object, np: ModuleType) -> "numpy.ndarray":
+def _as_array(values: Any) -> "numpy.ndarray":
     """``values`` as an ndarray, without copying arrays and buffers."""
+    import numpy as np
+
     if isinstance(values, np.ndarray):
-        return values.copy()
+        return values
     if isinstance(values, str):
         raise TypeError("is_prime_array() argument must be an array or iterable of integers, not 'str'")
     if _has_array_interface(values):
         return np.asarray(values)
     if _has_buffer(values):
         # Through memoryview, so bytes are read as uint8 items, not as one string.
-        return np.asarray(memoryview(values))  # type: ignore[arg-type]
+        return np.asarray(memoryview(values))
     # A list, iterable or scalar.  numpy's own guess is kept when it is an integer
     # dtype; otherwise (floats, strings, or ints too big or too mixed for one dtype:
     # numpy turns [-1, 2**63] into float64!) every element is kept as the Python object
     # it is, so each is judged exactly as is_prime() would judge it.
     if not isinstance(values, (list, tuple)):
         if _is_iterable(values):
-            values = list(values)  # type: ignore[call-overload]
+            values = list(values)
         elif not hasattr(values, "__index__"):
             raise TypeError(
                 "is_prime_array() argument must be an array or iterable of integers, "
@@ -185,8 +194,8 @@ def _as_array(values: object, np: ModuleType) -> "numpy.ndarray":
     try:
         return np.array(values, dtype=object)
     except ValueError:  # ragged nesting numpy cannot shape even as objects
-        objects = np.empty(len(values), dtype=object)  # type: ignore[arg-type]
-        objects[:] = [v for v in values]  # type: ignore[union-attr]
+        objects = np.empty(len(values), dtype=object)
+        objects[:] = [v for v in values]
         return objects
 
 
@@ -220,21 +229,23 @@ def _kind(array: "numpy.ndarray") -> str:
     raise TypeError(f"is_prime_array() needs integers, got an array of dtype {dtype}")
 
 
-def _balanced_chunk(size: int, threads: int, chunk: int) -> int:
+def _balanced_chunk(size: int, threads: int, chunk: int, minimum: int) -> int:
     """A chunk size at most ``chunk`` that splits ``size`` evenly enough for ``threads``.
 
     With threads, aim for at least four chunks per thread (and a multiple of the
-    thread count), so no thread is left with a long tail while the others idle.
+    thread count), so no thread is left with a long tail while the others idle; but
+    never below ``minimum``, where handing a chunk to a thread would cost more than
+    testing it.
     """
     if threads == 1 or size <= 1:
         return max(1, chunk)
     pieces = max(-(-size // chunk), 4 * threads)
     pieces = -(-pieces // threads) * threads
-    return max(1, -(-size // pieces))
+    return max(1, minimum, -(-size // pieces))
 
 
 def _memory_order_views(
-    array: "numpy.ndarray", np: ModuleType
+    array: "numpy.ndarray",
 ) -> Tuple["numpy.ndarray", "numpy.ndarray", Callable[["numpy.ndarray"], "numpy.ndarray"]]:
     """Return ``(flat, out, shape_back)``.
 
@@ -251,7 +262,7 @@ def _memory_order_views(
 
     dims: List[int] = []
     steps: List[int] = []
-    for dim, step in zip(moved.shape, moved.strides):
+    for dim, step in zip(moved.shape, moved.strides, strict=True):
         if dims and steps[-1] == step * dim:
             dims[-1] *= dim
             steps[-1] = step
@@ -268,6 +279,8 @@ def _memory_order_views(
 
     def shape_back(out: "numpy.ndarray") -> "numpy.ndarray":
         return out.reshape(moved.shape).transpose(inverse).reshape(array.shape)
+
+    import numpy as np
 
     return flat, np.empty(moved.size, dtype=bool), shape_back
 
@@ -292,9 +305,11 @@ def _blocks(array: "numpy.ndarray", chunk: int, offset: int = 0) -> Iterator[Tup
             yield from _blocks(array[row], chunk, offset + row * inner)
 
 
-def _test_gathered(impl: ModuleType, np: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray") -> None:
+def _test_gathered(impl: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray") -> None:
     """Copy a block the kernel cannot read in place (several dimensions, byte-swapped or
     misaligned) into a native contiguous buffer of at most one chunk, then test it."""
+    import numpy as np
+
     native = np.array(block, dtype=block.dtype.newbyteorder("="), order="C")  # always a new, aligned copy
     impl.is_prime_into(native.reshape(-1), out)
 
@@ -317,43 +332,61 @@ def _test_objects(impl: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray"
 
 
 def _run(tasks: Iterator[Callable[[], None]], threads: int) -> None:
-    """Run every task: in this thread, or on ``threads`` threads while this one waits.
+    """Run every task, on ``threads`` threads of which the calling thread is one.
 
-    Only a few tasks per thread are queued at a time, so bookkeeping stays small
-    however long the input.  Waiting is done with a timeout, in a loop, so a
-    KeyboardInterrupt (or an error in a task) is raised here promptly; queued chunks
-    are then cancelled and the running ones (milliseconds each) finish before the
-    exception propagates, so no thread is left touching the arrays.
+    Every thread takes the next task from the shared iterator until none are left.
+    The calling thread returns to Python between its tasks, so Ctrl-C raises
+    KeyboardInterrupt there within one chunk; then no further task is handed out,
+    the helpers finish the chunk they are on (milliseconds), and the exception
+    propagates with no thread left touching the arrays.  An exception in a helper
+    stops the others the same way and is re-raised here.
     """
+    if threads > 1:
+        head = list(islice(tasks, 2))
+        if len(head) < 2:  # a single chunk: not worth a thread
+            threads = 1
+        tasks = chain(head, tasks)
     if threads == 1:
-        for task in tasks:
+        for each in tasks:
+            each()
+        return
+
+    lock = threading.Lock()
+    stopped = threading.Event()
+    errors: List[BaseException] = []
+
+    def next_task() -> Optional[Callable[[], None]]:
+        with lock:  # a generator must not be advanced by two threads at once
+            return None if stopped.is_set() else next(tasks, None)
+
+    def work() -> None:
+        try:
+            task: Optional[Callable[[], None]] = next_task()
+            while task is not None:
+                task()
+                task = next_task()
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the calling thread
+            errors.append(exc)
+            stopped.set()
+
+    helpers = [
+        threading.Thread(target=work, name=f"fastprime-array-{i}", daemon=True) for i in range(threads - 1)
+    ]
+    try:
+        for helper in helpers:
+            helper.start()
+        task: Optional[Callable[[], None]] = next_task()
+        while task is not None:
             task()
-        return
-    first = next(tasks, None)
-    second = next(tasks, None)
-    if second is None:  # a single chunk: not worth a thread
-        if first is not None:
-            first()
-        return
-    window: Deque["Future[None]"] = deque()
-    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="fastprime") as pool:
-        try:
-            for task in chain((first, second), tasks):
-                if len(window) >= 4 * threads:
-                    _wait(window.popleft())
-                window.append(pool.submit(task))
-            while window:
-                _wait(window.popleft())
-        except BaseException:
-            for future in window:
-                future.cancel()
-            raise
-
-
-def _wait(future: "Future[None]") -> None:
-    """``future.result()``, waking up regularly so signals are handled on every platform."""
-    while True:
-        try:
-            return future.result(timeout=_POLL_SECONDS)
-        except FutureTimeout:
-            continue
+            task = next_task()
+        for helper in helpers:
+            while helper.is_alive():
+                helper.join(_POLL_SECONDS)  # with a timeout: stays interruptible everywhere
+    except BaseException:
+        stopped.set()
+        for helper in helpers:
+            if helper.ident is not None:
+                helper.join()
+        raise
+    if errors:
+        raise errors[0]

@@ -179,12 +179,21 @@ cdef enum:
     _CHUNK = 256  # values widened per call of the batch loop (a stack buffer)
 
 
-def is_prime_into(const integer_t[:] values, unsigned char[::1] out, /):
+def is_prime_into(values, out, /):
     """Write 1 to ``out[i]`` if ``values[i]`` is prime, else 0, with the GIL released.
 
     ``values``: a 1-D buffer of any integer item type and any stride; ``out``: a
     C-contiguous uint8 buffer of the same length.  Negative values give 0.
     """
+    if values is None or out is None:
+        raise TypeError("is_prime_into() needs two buffers, got None")
+    # A bool buffer has the item size of uint8 and would be taken for one.
+    if memoryview(values).format == "?":
+        raise TypeError("is_prime_into() values must hold integers, not bool")
+    _is_prime_into(values, out)
+
+
+def _is_prime_into(const integer_t[:] values not None, unsigned char[::1] out not None):
     cdef Py_ssize_t count = values.shape[0], start, k, m
     cdef uint64_t tmp[_CHUNK]
     cdef integer_t x
