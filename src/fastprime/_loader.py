@@ -6,6 +6,7 @@ compiled module is used when it imports.  Nothing here is mutable after import.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import warnings
 from types import ModuleType
@@ -26,11 +27,16 @@ def load() -> Tuple[ModuleType, str]:
         except ImportError as exc:
             # pip hides the build's own warning when compiling failed, so say it here:
             # the answers are the same, the speed is not.
+            if importlib.util.find_spec(f"{__package__}._cfastprime") is None:
+                reason = "it was not built when fastprime was installed"
+            else:
+                reason = f"it did not load: {exc}"
             warnings.warn(
-                f"fastprime: the compiled kernel is not available ({exc}); using the "
-                "pure-Python implementation, which is 10-150x slower. Reinstall with a C "
-                "compiler (or from a wheel), or set FASTPRIME_PURE_PYTHON=1 to choose "
-                "the pure-Python implementation and silence this warning.",
+                f"fastprime: the compiled kernel is not available ({reason}); using the "
+                "pure-Python implementation, which gives the same answers 10-150x more "
+                "slowly. Reinstall with a C compiler (or from a wheel), or set "
+                "FASTPRIME_PURE_PYTHON=1 to choose the pure-Python implementation and "
+                "silence this warning.",
                 RuntimeWarning,
                 stacklevel=3,
             )
