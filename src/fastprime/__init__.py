@@ -17,15 +17,20 @@ from typing import TYPE_CHECKING
 from ._loader import load as _load
 from ._version import __version__
 
-if TYPE_CHECKING:  # real signatures for type checkers; imported lazily at run time
-    from ._array import is_prime_array as is_prime_array
-    from .executor import Executor as Executor
-
 _impl, implementation = _load()
 
-is_prime = _impl.is_prime
-next_prime = _impl.next_prime
-prev_prime = _impl.prev_prime
+if TYPE_CHECKING:
+    # Real signatures for type checkers: both implementations match _cfastprime.pyi,
+    # and Executor and is_prime_array are imported on first use at run time.
+    from ._array import is_prime_array as is_prime_array
+    from ._cfastprime import is_prime as is_prime
+    from ._cfastprime import next_prime as next_prime
+    from ._cfastprime import prev_prime as prev_prime
+    from .executor import Executor as Executor
+else:
+    is_prime = _impl.is_prime
+    next_prime = _impl.next_prime
+    prev_prime = _impl.prev_prime
 
 __all__ = [
     "Executor",
