@@ -19,6 +19,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple
 from ._arguments import as_int
 
 __all__ = [
+    "Outcome",
     "implementation_module",
     "implementation_name",
     "batch_is_prime",

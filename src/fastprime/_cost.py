@@ -9,11 +9,9 @@ in microseconds); only their order of magnitude matters.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Dict, Iterable, List, Tuple
 
-__all__ = ["cost_us", "total_cost_us"]
-
-_U64 = 1 << 64
+__all__ = ["cost_us", "costs_us"]
 
 # Below 2**64: the compiled kernel's C test, and the pure-Python twin's Miller-Rabin.
 _SMALL_IS_PRIME_US = {"cython": 0.1, "python": 6.5}
@@ -23,14 +21,12 @@ def _big_is_prime_us(bits: int, engine: str) -> float:
     # Strong BPSW above 2**64; the cost grows a little faster than bits**2 because
     # most random inputs stop at trial division or the first modular exponentiation.
     if engine == "gmpy2":
-        return 2.0 + 15.0 * (bits / 512) ** 2.3
-    return 6.0 + 86.0 * (bits / 512) ** 2.5
+        return 2.0 + 15.0 * float((bits / 512) ** 2.3)
+    return 6.0 + 86.0 * float((bits / 512) ** 2.5)
 
 
-def cost_us(kind: str, n: int, impl_name: str, engine: str) -> float:
-    """Estimated microseconds for ``kind(n)`` ("is_prime", "next_prime", "prev_prime")."""
-    bits = n.bit_length()
-    if n < _U64:
+def _cost_by_bits(kind: str, bits: int, impl_name: str, engine: str) -> float:
+    if bits <= 64:
         one = _SMALL_IS_PRIME_US[impl_name]
     else:
         one = _big_is_prime_us(bits, engine)
@@ -41,6 +37,32 @@ def cost_us(kind: str, n: int, impl_name: str, engine: str) -> float:
     return one * max(1.0, 0.35 * bits)
 
 
-def total_cost_us(kind: str, ints: Iterable[int], impl_name: str, engine: str) -> float:
-    """Estimated microseconds for ``kind`` over every int in ``ints``."""
-    return sum(cost_us(kind, n, impl_name, engine) for n in ints)
+def cost_us(kind: str, n: int, impl_name: str, engine: str) -> float:
+    """Estimated microseconds for ``kind(n)`` ("is_prime", "next_prime", "prev_prime")."""
+    return _cost_by_bits(kind, n.bit_length(), impl_name, engine)
+
+
+class _Table(dict):  # type: ignore[type-arg]
+    """Cost by bit length, filled in on first use of each length."""
+
+    def __init__(self, kind: str, impl_name: str, engine: str) -> None:
+        super().__init__()
+        self.key = (kind, impl_name, engine)
+
+    def __missing__(self, bits: int) -> float:
+        cost = self[bits] = _cost_by_bits(self.key[0], bits, self.key[1], self.key[2])
+        return cost
+
+
+# A cache, not state: entries are pure functions of their key (racing threads would
+# store the same value).
+_TABLES: Dict[Tuple[str, str, str], _Table] = {}
+
+
+def costs_us(kind: str, ints: Iterable[int], impl_name: str, engine: str) -> List[float]:
+    """``[cost_us(kind, n, ...) for n in ints]``, at C speed for repeated sizes."""
+    key = (kind, impl_name, engine)
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES.setdefault(key, _Table(kind, impl_name, engine))
+    return list(map(table.__getitem__, map(int.bit_length, ints)))

@@ -7,8 +7,8 @@ bounded memory), and the results come back as one ``bool`` (or ``int``) per inpu
 item, in order.  An exception for an item is raised at that item's position, after
 every result before it, and ends the iteration, as in the standard library.
 
-A chunk task returns ``(results, error, parts)``: ``parts`` are the pieces of the
-chunk that were sent elsewhere (see ``_offload``), merged here in the consumer.
+A chunk task returns ``(results, error)``: the results of the chunk's leading items
+and the error of the first refused one (or ``None``), see ``_chunks``.
 """
 
 from __future__ import annotations
@@ -18,45 +18,52 @@ import operator
 import time
 import weakref
 from collections import deque
-from concurrent.futures import BrokenExecutor, Future
+from concurrent.futures import Future
 from itertools import islice
 from types import ModuleType
-from typing import Any, Callable, Deque, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Deque, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _bpsw
-from ._chunks import apply_each, batch_is_prime, run_task, to_ints
-from ._cost import cost_us
-from ._offload import Part, ProcessOffload
+from ._chunks import Outcome, apply_each, batch_is_prime, run_task, to_ints
+from ._cost import cost_us, costs_us
+from ._offload import ProcessOffload
 
-__all__ = ["chunked_map", "ThreadRunner", "ProcessRunner", "chunk_sizes"]
+__all__ = ["chunked_map", "ThreadRunner", "ProcessRunner", "ChunkSizes"]
 
 _U64 = 1 << 64
-
-Result = Tuple[List[Any], Optional[BaseException], Optional[List[Part]]]
-
 
 # -- chunk tasks run in worker threads ------------------------------------------------
 
 
-def _thread_is_prime(impl: ModuleType, impl_name: str, values: List[Any], offload: Optional[ProcessOffload]) -> Result:
+def _thread_is_prime(impl: ModuleType, impl_name: str, chunk: "Chunk", offload: Optional[ProcessOffload]) -> Outcome:
+    values = _values(chunk)
     # With an offload, numbers >= 2**64 are left out of the GIL-free batch and sent to
-    # processes; without one (no GIL to avoid) the kernel tests them here.
+    # a helper process; without one (no GIL to avoid) the kernel tests them here.
     big: Optional[List[int]] = [] if offload is not None else None
     out, error = batch_is_prime(impl, values, big)
     if not big:
-        return out, error, None
+        return out, error
     ints = [v if type(v) is int else operator.index(v) for v in map(values.__getitem__, big)]
-    return out, error, offload.run(impl_name, "is_prime", big, ints)  # type: ignore[union-attr]
+    outcome = offload.run(impl_name, "is_prime", ints)  # type: ignore[union-attr]
+    results, big_error = outcome if outcome is not None else run_task(impl_name, "is_prime", ints)
+    for position, result in zip(big, results):
+        out[position] = result
+    if big_error is not None:  # not for ints, but an error must keep its place anyway
+        cut = big[len(results)]
+        if cut < len(out):
+            del out[cut:]
+            error = big_error
+    return out, error
 
 
-def _thread_apply(impl: ModuleType, impl_name: str, kind: str, values: List[Any], offload: Optional[ProcessOffload]) -> Result:
+def _thread_apply(impl: ModuleType, impl_name: str, kind: str, chunk: "Chunk", offload: Optional[ProcessOffload]) -> Outcome:
     # next_prime/prev_prime keep the GIL for the whole search, so with a GIL their
-    # work goes to processes when there is enough of it.
-    ints, error = to_ints(values, kind)
-    if offload is None:
-        out, first_error = apply_each(getattr(impl, kind), ints)
-        return out, first_error if first_error is not None else error, None
-    return [None] * len(ints), error, offload.run(impl_name, kind, range(len(ints)), ints)
+    # work goes to a helper process when there is enough of it.
+    ints, error = to_ints(_values(chunk), kind)
+    outcome = offload.run(impl_name, kind, ints) if offload is not None else None
+    out, first_error = outcome if outcome is not None else apply_each(getattr(impl, kind), ints)
+    # An error among the ints comes before the refused item that ended them.
+    return out, first_error if first_error is not None else error
 
 
 # -- runners: where a chunk runs -----------------------------------------------------
@@ -90,41 +97,37 @@ class _Runner:
         self.impl = impl
         self.impl_name = impl_name
         self.kind = kind
-        self.offload: Optional[ProcessOffload] = None
 
     def _schedule(self, eager: bool, fn: Callable[..., Any], *args: Any) -> "Optional[Future[Any]]":
         executor = self._executor_ref()
         if executor is None:
             return None
-        return executor._schedule(eager, fn, *args)
+        future: "Optional[Future[Any]]" = executor._schedule(eager, fn, *args)
+        return future
 
-    def start(self, values: List[Any], eager: bool) -> Iterator[Tuple[Any, int]]:
-        """Start ``values`` as one or more tasks, yielding ``(future, item count)`` in order."""
+    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
+        """Start ``chunk`` as one or more tasks, yielding ``(future, item count)`` in order."""
         raise NotImplementedError
-
-    def recompute(self, ints: Sequence[int]) -> Tuple[List[Any], Optional[BaseException]]:
-        """Compute a part whose worker processes broke, here."""
-        return run_task(self.impl_name, self.kind, ints)
 
 
 class ThreadRunner(_Runner):
-    """Chunks run in the executor's worker threads (GIL-bound parts go to processes)."""
+    """Chunks run in the executor's worker threads (GIL-bound parts go to helpers)."""
 
     def __init__(self, executor: Any, impl: ModuleType, impl_name: str, kind: str, offload: Optional[ProcessOffload]) -> None:
         super().__init__(executor, impl, impl_name, kind)
         self.offload = offload
 
-    def start(self, values: List[Any], eager: bool) -> Iterator[Tuple[Any, int]]:
+    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
         if self.kind == "is_prime":
-            task: Callable[..., Result] = _thread_is_prime
-            args: Tuple[Any, ...] = (self.impl, self.impl_name, values)
+            task: Callable[..., Outcome] = _thread_is_prime
+            args: Tuple[Any, ...] = (self.impl, self.impl_name, chunk)
         else:
             task = _thread_apply
-            args = (self.impl, self.impl_name, self.kind, values)
+            args = (self.impl, self.impl_name, self.kind, chunk)
         future = self._schedule(eager, task, *args, self.offload)
         if future is None:
             future = _completed(task(*args, None))
-        yield future, len(values)
+        yield future, len(chunk)
 
 
 class ProcessRunner(_Runner):
@@ -134,17 +137,18 @@ class ProcessRunner(_Runner):
     #: and pipe traffic, small enough that the last task leaves no worker idle long.
     TASK_US = 10_000.0
 
-    def start(self, values: List[Any], eager: bool) -> Iterator[Tuple[Any, int]]:
+    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
         # Checked here, in the consumer, rather than in the worker: the items sent are
         # then plain ints (cheap to pickle) and their sizes give the cost of each task.
+        values = _values(chunk)
         ints, error = to_ints(values, self.kind)
         for piece in self._pieces(ints):
             future = self._schedule(eager, run_task, self.impl_name, self.kind, piece)
             if future is None:
                 future = _completed(run_task(self.impl_name, self.kind, piece))
-            yield _Adapted(future), len(piece)
+            yield future, len(piece)
         if error is not None:
-            yield _completed(([], error, None)), len(values) - len(ints)
+            yield _completed(([], error)), len(values) - len(ints)
 
     def _pieces(self, ints: List[int]) -> Iterator[List[int]]:
         if not ints:
@@ -158,8 +162,8 @@ class ProcessRunner(_Runner):
             return
         start = 0
         spent = 0.0
-        for end, n in enumerate(ints, 1):
-            spent += cost_us(self.kind, n, self.impl_name, engine)
+        for end, cost in enumerate(costs_us(self.kind, ints, self.impl_name, engine), 1):
+            spent += cost
             if spent >= self.TASK_US:
                 yield ints[start:end]
                 start, spent = end, 0.0
@@ -167,66 +171,103 @@ class ProcessRunner(_Runner):
             yield ints[start:]
 
 
-class _Adapted:
-    """A process task's future seen as a chunk's: ``run_task`` returns
-    ``(results, error)``, chunk results carry a third item, the parts sent elsewhere."""
-
-    __slots__ = ("_future",)
-
-    def __init__(self, future: "Future[Any]") -> None:
-        self._future = future
-
-    def result(self, timeout: Optional[float] = None) -> Result:
-        out, error = self._future.result(timeout)
-        return out, error, None
-
-    def cancel(self) -> bool:
-        return self._future.cancel()
-
-    def done(self) -> bool:
-        return self._future.done()
-
-
 # -- chunk sizes ---------------------------------------------------------------------
 
 
-def chunk_sizes(length_hint: int, workers: int, smallest: int, largest: int) -> Iterator[int]:
+class ChunkSizes:
     """How many items to read per chunk.
 
-    With a known length, chunks of about a quarter of each worker's share (so work
-    balances), within [smallest, largest].  Without one, chunks grow from the smallest
+    With a known length, guided by what is left: each chunk is a share of the
+    remaining items (``remaining / (2 * workers)``), so chunks are large while there is
+    much to do and shrink towards the end, where a large chunk would leave the other
+    workers idle while one finishes it.  Without one, chunks grow from the smallest
     to the largest, so a short input is still spread over the workers and a long one
-    pays little per-chunk overhead.
+    pays little per-chunk overhead.  Always within [smallest, largest] (and at most
+    ``cap``, the ``buffersize``).
     """
-    if length_hint > 0:
-        size = -(-length_hint // (4 * workers))
-        return itertools.repeat(min(largest, max(smallest, size)))
-    ramp = []
-    size = smallest
-    while size < largest:
-        ramp.append(size)
-        size *= 2
-    return itertools.chain(ramp, itertools.repeat(largest))
+
+    def __init__(self, length_hint: int, workers: int, smallest: int, largest: int, cap: Optional[int] = None) -> None:
+        self.total = length_hint
+        self.workers = workers
+        self.smallest = smallest
+        self.largest = min(largest, cap) if cap is not None else largest
+        self.ramp = smallest
+
+    def next(self, read: int) -> int:
+        """The size of the next chunk, ``read`` items having been read so far."""
+        remaining = self.total - read
+        if remaining > 0:
+            size = -(-remaining // (2 * self.workers))
+        else:  # unknown length, or more items than the hint said: grow
+            size = self.ramp
+            self.ramp = min(self.largest, self.ramp * 2)
+        return max(1, min(self.largest, max(self.smallest, size)))
 
 
 # -- the result iterator -------------------------------------------------------------
 
 
+class _Span:
+    """Items ``start:stop`` of a list, tuple or range, copied out where they are used.
+
+    For these inputs the consuming thread reads nothing: the worker slices the chunk
+    itself, right before converting it, so each number is touched while in cache.
+    """
+
+    __slots__ = ("sequence", "start", "stop")
+
+    def __init__(self, sequence: Sequence[Any], start: int, stop: int) -> None:
+        self.sequence = sequence
+        self.start = start
+        self.stop = stop
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def values(self) -> List[Any]:
+        part = self.sequence[self.start:self.stop]
+        return part if type(part) is list else list(part)
+
+
+Chunk = Union[List[Any], _Span]
+
+
+def _values(chunk: Chunk) -> List[Any]:
+    return chunk if type(chunk) is list else chunk.values()  # type: ignore[union-attr]
+
+
+_SEQUENCES = (list, tuple, range)
+
+
 class _Window:
     """The chunks in flight, in input order, and the input they are read from."""
 
-    def __init__(self, runner: _Runner, source: Iterator[Any], sizes: Iterator[int], max_in_flight: int) -> None:
+    def __init__(self, runner: _Runner, iterable: Iterable[Any], sizes: ChunkSizes, max_in_flight: int) -> None:
         self.runner = runner
-        self.source: Optional[Iterator[Any]] = source
+        # Exactly these types: a subclass may override __iter__ or __getitem__.
+        self.sequence: Optional[Sequence[Any]] = iterable if type(iterable) in _SEQUENCES else None  # type: ignore[assignment]
+        self.position = 0
+        self.source: Optional[Iterator[Any]] = iter(iterable)
         self.sizes = sizes
         self.max_in_flight = max_in_flight
         self.in_flight = 0
+        self.read = 0
         self.entries: Deque[Tuple[Any, int]] = deque()
 
     def fill(self, eager: bool) -> None:
         """Read and start chunks until ``max_in_flight`` input items are in flight."""
         while self.source is not None and self.in_flight < self.max_in_flight:
-            want = min(next(self.sizes), self.max_in_flight - self.in_flight)
+            want = min(self.sizes.next(self.read), self.max_in_flight - self.in_flight)
+            if self.sequence is not None:
+                # Read by index, as a list iterator does (it sees the same length changes).
+                start = self.position
+                stop = min(start + want, len(self.sequence))
+                self.position = stop
+                if stop >= len(self.sequence):
+                    self.source = None
+                if stop > start:
+                    self._start(_Span(self.sequence, start, stop), eager)
+                continue
             values: List[Any] = []
             try:
                 values.extend(islice(self.source, want))
@@ -234,17 +275,18 @@ class _Window:
                 # The input itself failed: its error comes after the items read before it.
                 self.source = None
                 self._start(values, eager)
-                self.entries.append((_completed(([], error, None)), 0))
+                self.entries.append((_completed(([], error)), 0))
                 return
             if len(values) < want:
                 self.source = None
             self._start(values, eager)
 
-    def _start(self, values: List[Any], eager: bool) -> None:
-        if not values:
+    def _start(self, chunk: Chunk, eager: bool) -> None:
+        if not len(chunk):
             return
+        self.read += len(chunk)
         try:
-            for task in self.runner.start(values, eager):
+            for task in self.runner.start(chunk, eager):
                 self.entries.append(task)
                 self.in_flight += task[1]
         except Exception as error:
@@ -252,63 +294,28 @@ class _Window:
                 raise  # from map() itself, as the standard library's submit raises there
             # The executor broke: the error comes at the first item not started.
             self.source = None
-            self.entries.append((_completed(([], error, None)), 0))
+            self.entries.append((_completed(([], error)), 0))
 
     def cancel(self) -> None:
         while self.entries:
-            _cancel(self.entries.popleft()[0])
-
-
-def _cancel(future: Any) -> None:
-    if future.cancel() or not future.done():
-        return
-    try:
-        parts = future.result()[2]
-    except BaseException:
-        return
-    for _positions, part, _ints in parts or ():
-        part.cancel()
+            self.entries.popleft()[0].cancel()
 
 
 def _remaining(end_time: Optional[float]) -> Optional[float]:
     return None if end_time is None else end_time - time.monotonic()
 
 
-def _collect(runner: _Runner, future: Any, end_time: Optional[float]) -> Tuple[List[Any], Optional[BaseException]]:
-    out, error, parts = future.result(_remaining(end_time))
-    if not parts:
-        return out, error
-    # The chunk's own error (if any) is at position len(out); parts may end earlier.
-    error_at = len(out)
-    for positions, part, ints in parts:
-        try:
-            results, part_error = part.result(_remaining(end_time))
-        except BrokenExecutor as broken:
-            if runner.offload is not None:
-                runner.offload.broken(broken)
-            results, part_error = runner.recompute(ints)
-        for position, value in zip(positions, results):
-            out[position] = value
-        if part_error is not None:
-            at = positions[len(results)]
-            if at < error_at:
-                error_at, error = at, part_error
-            break  # later parts hold later positions: past the error
-    for _positions, part, _ints in parts:
-        part.cancel()  # no-op for finished parts
-    del out[error_at:]
-    return out, error
-
-
 def _results(window: _Window, end_time: Optional[float]) -> Iterator[List[Any]]:
     entries = window.entries
     current = None
     try:
-        while entries:
+        while True:
             # Start the next chunk before waiting, so the workers never run dry.
             window.fill(eager=False)
+            if not entries:
+                return
             current, count = entries.popleft()
-            out, error = _collect(window.runner, current, end_time)
+            out, error = current.result(_remaining(end_time))
             current = None
             if out:
                 yield out
@@ -321,7 +328,7 @@ def _results(window: _Window, end_time: Optional[float]) -> Iterator[List[Any]]:
                     error = None
     finally:
         if current is not None:
-            _cancel(current)
+            current.cancel()
         window.cancel()
 
 
@@ -329,7 +336,7 @@ def chunked_map(
     runner: _Runner,
     iterable: Iterable[Any],
     *,
-    sizes: Iterator[int],
+    sizes: ChunkSizes,
     max_in_flight: int,
     timeout: Optional[float],
 ) -> Iterator[Any]:
@@ -339,7 +346,7 @@ def chunked_map(
     ``map`` is called); the rest as results are consumed.
     """
     end_time = None if timeout is None else timeout + time.monotonic()
-    window = _Window(runner, iter(iterable), sizes, max_in_flight)
+    window = _Window(runner, iterable, sizes, max_in_flight)
     window.fill(eager=True)
     # Lists of results are flattened in C: per item, reading the results costs no
     # Python bytecode, which matters at tens of nanoseconds per test.

@@ -1,133 +1,203 @@
-"""Worker processes for the work a worker thread could only do holding the GIL.
+"""Helper processes for the work a worker thread could only do holding the GIL.
 
 On the thread backend, numbers below 2**64 are tested by the kernel's batch loop with
 the GIL released, so threads scale.  Numbers >= 2**64 (strong BPSW on Python ints or
-gmpy2) and the scalar ``next_prime``/``prev_prime`` loops hold the GIL: in threads they
-would run one at a time.  When there is enough of that work to pay for inter-process
-traffic, it goes to a process pool started on first need; otherwise, or when processes
-cannot be used (shut down, broken, not startable), it is computed in the calling thread.
-Either way the caller gets futures, so it does not care where the work ran.
+gmpy2) and the scalar ``next_prime``/``prev_prime`` searches hold the GIL: in threads
+they would run one at a time.  When a chunk has enough of that work to pay for the
+trip, the worker thread hands it to its own helper process over a pipe and waits (the
+wait releases the GIL); otherwise, or when helpers cannot be used (shut down, a
+helper died, processes cannot start), the thread computes it itself.
+
+One helper per worker thread, talked to directly: a ``ProcessPoolExecutor`` would put
+a manager thread and a feeder thread between the two, and on a machine whose cores are
+busy with the helpers those extra hand-offs cost more than the arithmetic of a batch
+of 512-bit numbers (measured: bench/README.md).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
+import sys
 import threading
 import warnings
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from . import _bpsw
-from ._chunks import run_task
-from ._cost import cost_us
+from ._chunks import Outcome, run_task
+from ._cost import costs_us
 
-__all__ = ["ProcessOffload", "Part", "MIN_OFFLOAD_US"]
+__all__ = ["ProcessOffload", "MIN_OFFLOAD_US"]
 
-#: Below this much estimated work (µs) per chunk, processes cost more than they save.
-MIN_OFFLOAD_US = 2_000.0
-# Bounds on the work of one process task: above ~1 ms the pickling and pipe traffic
-# is noise; below ~20 ms the last task does not leave the other workers idle long.
-_MIN_TASK_US = 1_000.0
-_MAX_TASK_US = 20_000.0
-
-#: ``(positions in the chunk, future of (results, error), the ints sent)``
-Part = Tuple[Sequence[int], "Future[Tuple[List[Any], Optional[BaseException]]]", Sequence[int]]
+#: Below this much estimated work (µs) per chunk, the trip costs more than it saves.
+MIN_OFFLOAD_US = 1_000.0
+_JOIN_TIMEOUT = 5.0
 
 
 def _process_context() -> Any:
-    # Never "fork": this pool is started from a process that runs threads (the
-    # executor's own), where fork can deadlock the child and warns since 3.12.
-    # forkserver is what Python 3.14 uses by default on POSIX; elsewhere, spawn.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
-    return multiprocessing.get_context("spawn")
+    # On Linux, fork: the helpers are copies that already hold fastprime, start in
+    # milliseconds and, unlike spawn and forkserver, never re-run the user's main
+    # script (a thread-backed executor must not require an `if __name__ ==
+    # "__main__":` guard).  Their only job is run_task on ints, which needs no lock
+    # another thread could hold at the fork.  Elsewhere (macOS, where fork is unsafe,
+    # and Windows, which has none) the platform's default, as ProcessPoolExecutor.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
 
 
-def _done(impl_name: str, kind: str, ints: Sequence[int]) -> "Future[Any]":
-    future: "Future[Any]" = Future()
-    future.set_result(run_task(impl_name, kind, ints))
-    return future
+def _serve(conn: Any) -> None:
+    """A helper process: ``(impl_name, kind, ints)`` in, ``run_task``'s outcome out."""
+    # Ctrl-C is for the parent, which stops the helpers by closing their pipes.  The
+    # helper was started with SIGINT blocked (see _Helper), so none is lost in between.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        conn.send(run_task(*request))
+
+
+class _Helper:
+    """One helper process and the parent's end of its pipe."""
+
+    def __init__(self, context: Any) -> None:
+        parent_end, child_end = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child_end,), daemon=True, name="fastprime-helper")
+        # A terminal's Ctrl-C reaches the whole process group: a helper must not take
+        # it before _serve ignores it (it would die printing a traceback).  The child
+        # inherits this thread's signal mask; only this thread's is changed, briefly.
+        blocked = None
+        if hasattr(signal, "pthread_sigmask"):
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            if blocked is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            child_end.close()
+        self.conn = parent_end
+
+    def call(self, impl_name: str, kind: str, ints: Sequence[int]) -> Outcome:
+        self.conn.send((impl_name, kind, ints))
+        outcome: Outcome = self.conn.recv()
+        return outcome
+
+    def close(self, wait: bool) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass  # already gone
+        self.conn.close()
+        if wait:
+            self.process.join(_JOIN_TIMEOUT)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(_JOIN_TIMEOUT)
 
 
 class ProcessOffload:
-    """A lazily started process pool for GIL-bound work coming from worker threads."""
+    """Helper processes, one per worker thread, started on first need."""
 
-    def __init__(self, max_workers: int) -> None:
-        self._max_workers = max_workers
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pool: Optional[ProcessPoolExecutor] = None
+        self._helpers: Dict[int, _Helper] = {}  # by the ident of the thread that owns it
+        self._busy: Set[int] = set()
         self._closed = False
+        self._started = False
         self._warned = False
 
     @property
     def started(self) -> bool:
-        """Whether worker processes were ever started."""
-        return self._pool is not None
+        """Whether a helper process was ever started."""
+        return self._started
 
-    def run(self, impl_name: str, kind: str, positions: Sequence[int], ints: Sequence[int]) -> List[Part]:
-        """Compute ``kind`` over ``ints`` (at ``positions`` of a chunk) in processes or here.
+    def pids(self) -> List[int]:
+        """The process ids of the live helpers."""
+        with self._lock:
+            return [h.process.pid for h in self._helpers.values() if h.process.pid is not None]
 
-        Returns the parts in position order: ``(positions, future, ints)``, where the
-        future yields ``(results, error)`` for those ints.
+    def run(self, impl_name: str, kind: str, ints: Sequence[int]) -> Optional[Outcome]:
+        """``run_task(impl_name, kind, ints)`` in this thread's helper process.
+
+        ``None`` when the caller should compute it itself: too little work for the
+        trip, or no helper to be had.
         """
-        engine = _bpsw.engine
-        costs = [cost_us(kind, n, impl_name, engine) for n in ints]
-        total = sum(costs)
-        pool = self._get_pool() if total >= MIN_OFFLOAD_US else None
-        if pool is None:
-            return [(positions, _done(impl_name, kind, ints), ints)]
-        # At least two tasks per worker when there is enough work, for balance.
-        budget = min(_MAX_TASK_US, max(_MIN_TASK_US, total / (2 * self._max_workers)))
-        parts: List[Part] = []
-        start = 0
-        spent = 0.0
-        for end, cost in enumerate(costs, 1):
-            spent += cost
-            if spent >= budget or end == len(costs):
-                piece = ints[start:end]
-                parts.append((positions[start:end], self._submit(pool, impl_name, kind, piece), piece))
-                start, spent = end, 0.0
-        return parts
-
-    def _submit(self, pool: ProcessPoolExecutor, impl_name: str, kind: str, ints: Sequence[int]) -> "Future[Any]":
+        if sum(costs_us(kind, ints, impl_name, _bpsw.engine)) < MIN_OFFLOAD_US:
+            return None
+        helper = self._acquire()
+        if helper is None:
+            return None
         try:
-            return pool.submit(run_task, impl_name, kind, ints)
-        except Exception as error:  # shut down meanwhile, broken, or processes cannot start
-            if not self._closed:
-                self._warn(error)
-            return _done(impl_name, kind, ints)
+            return helper.call(impl_name, kind, ints)
+        except (EOFError, OSError) as error:  # the helper died (killed, out of memory...)
+            self._fail(error)
+            return None
+        finally:
+            self._release(helper)
 
-    def _get_pool(self) -> Optional[ProcessPoolExecutor]:
+    def _acquire(self) -> Optional[_Helper]:
+        ident = threading.get_ident()
         with self._lock:
             if self._closed:
                 return None
-            if self._pool is None:
+            helper = self._helpers.get(ident)
+            if helper is None:
                 try:
-                    self._pool = ProcessPoolExecutor(self._max_workers, mp_context=_process_context())
-                except Exception as error:  # e.g. no working semaphores on this platform
+                    helper = _Helper(_process_context())
+                except Exception as error:  # noqa: BLE001 - no processes on this platform...
                     self._closed = True
                     self._warn(error)
                     return None
-            return self._pool
+                self._helpers[ident] = helper
+                self._started = True
+            self._busy.add(ident)
+            return helper
+
+    def _release(self, helper: _Helper) -> None:
+        ident = threading.get_ident()
+        with self._lock:
+            self._busy.discard(ident)
+            if not self._closed:
+                return
+            # Shut down while this thread was using its helper: close it now.
+            mine = self._helpers.pop(ident, None)
+        if mine is not None:
+            mine.close(wait=False)
+
+    def _fail(self, error: BaseException) -> None:
+        # A helper died: stop using helpers for this executor (its threads compute
+        # everything themselves from now on) rather than risk a crash loop.
+        with self._lock:
+            self._closed = True
+            self._warn(error)
+        self._close_idle(wait=False)
 
     def _warn(self, error: BaseException) -> None:
         if not self._warned:
             self._warned = True
             warnings.warn(
-                "fastprime.Executor could not use worker processes for big numbers "
-                f"({type(error).__name__}: {error}); computing them in threads instead",
+                "fastprime.Executor could not use helper processes for work that holds "
+                f"the GIL ({type(error).__name__}: {error}); computing it in threads instead",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
-    def broken(self, error: BaseException) -> None:
-        """Note that a task failed because the processes broke (the caller recomputes it)."""
-        self._warn(error)
+    def _close_idle(self, wait: bool) -> None:
+        with self._lock:
+            idle: List[Tuple[int, _Helper]] = [(i, h) for i, h in self._helpers.items() if i not in self._busy]
+            for ident, _helper in idle:
+                del self._helpers[ident]
+        for _ident, helper in idle:
+            helper.close(wait)
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Stop accepting work; shut the processes down if they were started."""
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop the helpers (those in use stop when their thread is done with them)."""
         with self._lock:
             self._closed = True
-            pool = self._pool
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self._close_idle(wait)

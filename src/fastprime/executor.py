@@ -16,19 +16,23 @@ releases the GIL, so worker threads run in parallel; results come back lazily, o
 from __future__ import annotations
 
 import concurrent.futures
-import itertools
 import operator
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import ModuleType
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, ParamSpec, Tuple, TypeVar
 
 from ._chunks import implementation_name
-from ._fastmap import ProcessRunner, ThreadRunner, _cancelled, chunk_sizes, chunked_map
+from ._fastmap import ChunkSizes, ProcessRunner, ThreadRunner, _cancelled, chunked_map
 from ._offload import ProcessOffload
+from ._process_pool import ProcessPool
 
 __all__ = ["Executor", "default_max_workers", "gil_enabled"]
+
+T = TypeVar("T")
+P = ParamSpec("P")
 
 BACKENDS = ("auto", "thread", "process")
 
@@ -38,12 +42,14 @@ _PROCESS_OPTIONS = frozenset({"initializer", "initargs", "mp_context", "max_task
 #: ``Executor.map`` has ``buffersize`` where the standard library's has it (3.14+).
 HAS_BUFFERSIZE = sys.version_info >= (3, 14)
 
-# Chunk sizes, in items read per chunk: (smallest, largest).
+# Chunk sizes, in items read per chunk: (smallest, largest); see chunk_sizes().
 #  - threads: the kernel's batch costs ~0.1 µs per number, a task ~20 µs of overhead;
-#    chunks of a thousand or more keep that overhead to a few percent.
+#    long inputs get chunks of 65536 (fewer hand-offs of the GIL between the workers
+#    measured faster than 16384), short ones are cut so every worker gets a share,
+#    which matters when the numbers are big (milliseconds each in a helper process).
 #  - processes: pickling and the pipe cost more; with the pure-Python twin (~6 µs per
 #    number) even small chunks are worth it, and tasks are cut further by cost.
-_THREAD_CHUNKS = (1024, 16384)
+_THREAD_CHUNKS = (128, 65536)
 _PROCESS_CHUNKS = {"python": (1, 4096), "cython": (256, 16384)}
 
 
@@ -102,7 +108,7 @@ def _fast_function(fn: object) -> Optional[Tuple[str, ModuleType]]:
     return None
 
 
-def _check_options(backend: str, options: dict) -> None:
+def _check_options(backend: str, options: Dict[str, Any]) -> None:
     allowed = _THREAD_OPTIONS if backend == "thread" else _PROCESS_OPTIONS
     for name in options:
         if name in allowed:
@@ -141,9 +147,10 @@ class Executor(concurrent.futures.Executor):
     and a refused item's ``TypeError`` raised at its position.  ``chunksize`` does not
     apply to it (the chunks are sized from the input); ``timeout`` and ``buffersize``
     do.  On the thread backend, work that would hold the GIL in a thread (numbers
-    >= 2**64, the next/prev prime searches) goes to worker processes started on first
-    need, when there is enough of it; like any process pool, that needs the main module
-    to be importable (the ``if __name__ == "__main__":`` guard).  Read a chunked
+    >= 2**64, the next/prev prime searches) goes to helper processes, one per worker
+    thread, started on first need, when there is enough of it (on Linux they are
+    forked; elsewhere they are spawned and, as for any process pool, need the main
+    module to be importable: the ``if __name__ == "__main__":`` guard).  Read a chunked
     ``map``'s results before the executor shuts down: chunks not yet started then are
     computed in the reading thread.
     """
@@ -175,9 +182,11 @@ class Executor(concurrent.futures.Executor):
         if chosen == "thread":
             self._pool = ThreadPoolExecutor(max_workers, **options)
             if gil_enabled():
-                self._offload = ProcessOffload(max_workers)
+                offload = self._offload = ProcessOffload()
+                # Stop the helper processes when the executor is collected unshut.
+                weakref.finalize(self, offload.shutdown, False)
         else:
-            self._pool = ProcessPoolExecutor(max_workers, **options)
+            self._pool = ProcessPool(max_workers, **options)
 
     @property
     def backend(self) -> str:
@@ -193,18 +202,18 @@ class Executor(concurrent.futures.Executor):
         state = ", shut down" if self._shut_down else ""
         return f"<fastprime.Executor backend={self._backend!r} max_workers={self._max_workers}{state}>"
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> "Future[Any]":
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> "Future[T]":
         """Schedule ``fn(*args, **kwargs)``; return its ``concurrent.futures.Future``."""
         return self._pool.submit(fn, *args, **kwargs)
 
     def _map(
         self,
-        fn: Callable[..., Any],
+        fn: Callable[..., T],
         iterables: Tuple[Iterable[Any], ...],
         timeout: Optional[float],
         chunksize: int,
         buffersize: Optional[int],
-    ) -> Iterator[Any]:
+    ) -> Iterator[T]:
         fast = _fast_function(fn) if len(iterables) == 1 else None
         if fast is None:
             extra = {} if buffersize is None else {"buffersize": buffersize}
@@ -231,24 +240,22 @@ class Executor(concurrent.futures.Executor):
             hint = operator.length_hint(iterable)
         except Exception:  # a broken __length_hint__ only costs the size guess
             hint = 0
-        sizes = chunk_sizes(hint, workers, smallest, largest)
-        # Enough chunks in flight that every worker has the next one queued.
-        max_in_flight = (2 * workers + 1) * largest
-        if buffersize is not None:
-            sizes = map(min, sizes, itertools.repeat(buffersize))
-            max_in_flight = buffersize
+        sizes = ChunkSizes(hint, workers, smallest, largest, cap=buffersize)
+        # Enough chunks in flight that every worker has the next one queued; with a
+        # buffersize, no more unread results than that, as in the standard library.
+        max_in_flight = (2 * workers + 1) * largest if buffersize is None else buffersize
         return chunked_map(runner, iterable, sizes=sizes, max_in_flight=max_in_flight, timeout=timeout)
 
-    if HAS_BUFFERSIZE:
+    if sys.version_info >= (3, 14):  # as the standard library: buffersize is new in 3.14
 
-        def map(  # type: ignore[override]
+        def map(
             self,
-            fn: Callable[..., Any],
+            fn: Callable[..., T],
             *iterables: Iterable[Any],
             timeout: Optional[float] = None,
             chunksize: int = 1,
             buffersize: Optional[int] = None,
-        ) -> Iterator[Any]:
+        ) -> Iterator[T]:
             """Return an iterator equivalent to ``map(fn, *iterables)``, computed by the workers.
 
             ``timeout`` bounds the whole iteration (``TimeoutError``); ``chunksize``
@@ -260,13 +267,13 @@ class Executor(concurrent.futures.Executor):
 
     else:
 
-        def map(  # type: ignore[override]
+        def map(
             self,
-            fn: Callable[..., Any],
+            fn: Callable[..., T],
             *iterables: Iterable[Any],
             timeout: Optional[float] = None,
             chunksize: int = 1,
-        ) -> Iterator[Any]:
+        ) -> Iterator[T]:
             """Return an iterator equivalent to ``map(fn, *iterables)``, computed by the workers.
 
             ``timeout`` bounds the whole iteration (``TimeoutError``); ``chunksize``
@@ -283,7 +290,7 @@ class Executor(concurrent.futures.Executor):
         self._shut_down = True
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
         if self._offload is not None:
-            self._offload.shutdown(wait=wait, cancel_futures=cancel_futures)
+            self._offload.shutdown(wait=wait)
 
     def _schedule(self, eager: bool, fn: Callable[..., Any], *args: Any) -> "Optional[Future[Any]]":
         """Submit a chunk task of a fast-path ``map``.
