@@ -10,7 +10,7 @@ release it once per batch, which is what lets threads scale.
 
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_CheckExact
-from cpython.ref cimport PyObject, Py_INCREF
+from cpython.ref cimport Py_INCREF
 from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
 )
@@ -36,21 +36,14 @@ cdef object _U64 = 1 << 64
 cdef object _LARGEST_U64_PRIME = 18446744073709551557
 
 
-cdef extern from "Python.h":
-    # Declared without an exception spec on purpose: the error value is checked here,
-    # on the rare path only, instead of paying for a try/except on every call.
-    unsigned long long PyLong_AsUnsignedLongLong(object o)
-    PyObject *PyErr_Occurred()  # borrowed: must not be an `object`
-    void PyErr_Clear()
-
-
 cdef inline int _to_u64(object n, uint64_t *out) except -1:
     """Store ``n`` (an int) in ``*out``; return 0, or 1 if n < 0, or 2 if n >= 2**64."""
-    cdef unsigned long long v = PyLong_AsUnsignedLongLong(n)
-    if v == <unsigned long long> -1 and PyErr_Occurred() != NULL:
-        PyErr_Clear()  # OverflowError: negative, or 2**64 and above
+    # Cython's conversion reads the digits directly: faster than
+    # PyLong_AsUnsignedLongLong; the exception is only for negative or big n.
+    try:
+        out[0] = n
+    except OverflowError:
         return 1 if n < 0 else 2
-    out[0] = v
     return 0
 
 
@@ -136,9 +129,24 @@ def is_prime_many(values, big_out=None):
         free(res)
         raise MemoryError()
     try:
-        for i in range(count):
-            n = seq[i]
-            if not PyLong_CheckExact(n):
+        i = 0
+        while i < count:
+            # One try around the whole run (Cython's int conversion reads the digits
+            # directly); only negative or >= 2**64 items and non-ints leave the inner
+            # loop.  This loop holds the GIL, so its cost per
+            # item bounds how well threads running the batches scale.
+            try:
+                while i < count:
+                    n = seq[i]
+                    if not PyLong_CheckExact(n):
+                        break
+                    buf[i] = n
+                    i += 1
+                else:
+                    break
+            except OverflowError:
+                n = seq[i]
+            else:
                 n = as_int(n, "is_prime")
             kind = _to_u64(n, &buf[i])
             if kind:
@@ -149,6 +157,7 @@ def is_prime_many(values, big_out=None):
                         big.append(n)
                     else:
                         big_out.append(i)
+            i += 1
         with nogil:
             fp_is_prime_u64_batch(buf, res, count)
         result = PyList_New(count)
