@@ -11,7 +11,7 @@ report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, List, Optional, Protocol, Tuple, Union
+from typing import Any, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 __all__ = ["BLOCK_SIZE", "BadLine", "Block", "parse_line", "read_blocks"]
 
@@ -29,16 +29,16 @@ class _Reader(Protocol):
 
 @dataclass(frozen=True)
 class Block:
-    """Consecutive numbers from the input.
+    """Consecutive numbers from the input (a list of ints, or a numpy array).
 
-    ``texts`` holds each number's line exactly as read when that line is already
-    in canonical form (plain ASCII digits, no sign, no leading zero), so output can
-    echo it instead of converting the int back to text; otherwise it is None.
+    ``text`` holds the block's lines exactly as read, joined by newlines, when every
+    one is already in canonical form (plain ASCII digits, no sign, no leading zero),
+    so output can echo them instead of converting ints back to text; else None.
     ``nbytes`` is how much of the input the block covers (for progress reports).
     """
 
-    numbers: List[int]
-    texts: Optional[List[bytes]]
+    numbers: Sequence[int]  # a list; a numpy uint64 array if read with arrays=True
+    text: Optional[bytes]
     nbytes: int
 
 
@@ -76,8 +76,9 @@ def read_blocks(
     block_size: int = BLOCK_SIZE,
     minimum: Optional[int] = None,
     below_minimum: str = "is too small",
-    want_texts: bool = True,
+    want_text: bool = True,
     use_numpy: Optional[bool] = None,
+    arrays: bool = False,
 ) -> Iterator[Union[Block, BadLine]]:
     """Yield ``Block``s of the integers in ``stream``, one integer per line.
 
@@ -86,10 +87,11 @@ def read_blocks(
     is below ``minimum``, described by ``below_minimum``), the numbers before it are
     yielded, then a ``BadLine``, and nothing more is read.
 
-    ``want_texts=False`` says the caller never echoes the lines (``Block.texts`` is
+    ``want_text=False`` says the caller never echoes the lines (``Block.text`` is
     then always None).  ``use_numpy``: parse plain blocks of numbers below 2**64
     with numpy, about twice as fast as ``int()`` per line; None means "when numpy is
-    installed and the input is large enough to repay importing it".
+    installed and the input is large enough to repay importing it".  ``arrays``: the
+    blocks numpy parsed keep their numbers as the numpy ``uint64`` array.
     """
     np: Any = None
     lines_before = 0
@@ -119,12 +121,12 @@ def read_blocks(
                 continue
             body, carry = buf[:cut], buf[cut + 1:]
             nbytes = cut + 1
-        parsed = _parse_with_numpy(np, body, minimum, want_texts, nbytes) if np is not None else None
+        parsed = _parse_with_numpy(np, body, minimum, want_text, arrays, nbytes) if np is not None else None
         if parsed is not None:
             block, bad, nlines = parsed, None, len(parsed.numbers)
         else:
-            block, bad, nlines = _parse(body, lines_before, minimum, below_minimum, want_texts, nbytes)
-        if block.numbers or block.nbytes:
+            block, bad, nlines = _parse(body, lines_before, minimum, below_minimum, want_text, nbytes)
+        if len(block.numbers) or block.nbytes:
             yield block
         if bad is not None:
             yield bad
@@ -146,13 +148,16 @@ def _numpy() -> Any:
     return numpy
 
 
-def _parse_with_numpy(np: Any, body: bytes, minimum: Optional[int], want_texts: bool, nbytes: int) -> Optional[Block]:
+def _parse_with_numpy(
+    np: Any, body: bytes, minimum: Optional[int], want_text: bool, arrays: bool, nbytes: int
+) -> Optional[Block]:
     # Only lines of plain ASCII digits, none blank: anything else (signs, spaces,
     # comments, blank lines, bad lines) is left to the int() path, which knows
     # how to report it.
-    if not body.replace(b"\n", b"").isdigit():
+    digits = body.replace(b"\n", b"")
+    if not digits.isdigit():
         return None
-    nlines = body.count(b"\n") + 1
+    nlines = len(body) - len(digits) + 1  # the newlines removed, plus one
     try:
         values = np.fromstring(body, dtype=np.uint64, sep="\n")
     except ValueError:
@@ -163,13 +168,19 @@ def _parse_with_numpy(np: Any, body: bytes, minimum: Optional[int], want_texts: 
         return None
     if minimum is not None and int(values.min()) < minimum:
         return None
-    numbers: List[int] = values.tolist()
-    texts = None
-    if want_texts:
-        lines = body.split(b"\n")
-        if min(lines)[:1] != b"0":
-            texts = lines
-    return Block(numbers, texts, nbytes)
+    numbers = values if arrays else values.tolist()
+    # The lines are canonical when none has a leading zero: then each line has as
+    # many digits as its value needs, which numpy counts without splitting lines.
+    canonical = want_text and _digits_needed(np, values) == len(digits)
+    return Block(numbers, body if canonical else None, nbytes)
+
+
+_POWERS_OF_TEN = [10**k for k in range(1, 20)]
+
+
+def _digits_needed(np: Any, values: Any) -> int:
+    powers = np.array(_POWERS_OF_TEN, dtype=np.uint64)
+    return int(np.searchsorted(powers, values, side="right").sum()) + len(values)
 
 
 def _parse(
@@ -177,7 +188,7 @@ def _parse(
     lines_before: int,
     minimum: Optional[int],
     below_minimum: str,
-    want_texts: bool,
+    want_text: bool,
     nbytes: int,
 ) -> Tuple[Block, Optional[BadLine], int]:
     lines = body.split(b"\n")
@@ -190,8 +201,8 @@ def _parse(
     # int() accepted every line; the lines are also canonical decimal text exactly
     # when they are all ASCII digits and none starts with 0 (a lone "0" is left
     # to the slow formatting path, which is merely slower).
-    canonical = want_texts and body.replace(b"\n", b"").isdigit() and min(lines)[:1] != b"0"
-    return Block(numbers, lines if canonical else None, nbytes), None, len(lines)
+    canonical = want_text and body.replace(b"\n", b"").isdigit() and min(lines)[:1] != b"0"
+    return Block(numbers, body if canonical else None, nbytes), None, len(lines)
 
 
 def _parse_slowly(

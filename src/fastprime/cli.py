@@ -1,23 +1,27 @@
 """The ``fastprime`` command (also ``python -m fastprime``).
 
 Numbers come from the command line, a file or standard input; every one of them
-goes through ``fastprime.Executor``.  Files are streamed: a reader thread parses
-large blocks of lines, ``executor.map`` tests them in chunks on every core, and
-the main thread writes each block's results as one string, so memory stays flat
-however long the input is.
+goes through ``fastprime.Executor``.  Files are streamed in blocks of about a MiB:
+while the executor tests a few blocks on every core, this thread parses the next
+ones and writes each finished block's results as one string, so memory stays flat
+however long the input is.  Blocks go through ``executor.map``, except that, with
+the compiled kernel on threads and numpy installed, a block of plain 64-bit
+numbers is parsed by numpy and tested whole (``is_prime_array`` as one executor
+task): no Python int per number on the way.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
+import importlib.util
 import itertools
 import os
-import queue
 import signal
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, Deque, Iterator, List, Optional, Sequence, Union
+from typing import Any, BinaryIO, Callable, Deque, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 import fastprime
 
@@ -76,7 +80,8 @@ progress:
 exit status:
   0 success; 1 unexpected failure; 2 bad usage or bad input (not an integer,
   --prev of a number <= 2, a file that cannot be read); 130 interrupted
-  (Ctrl-C); 141 output closed early (e.g. piped into head).
+  (Ctrl-C: the run stops once the tasks being tested finish, a second Ctrl-C
+  at once); 141 output closed early (e.g. piped into head).
 
 environment:
   FASTPRIME_PURE_PYTHON=1   use the pure-Python implementation (answers are the
@@ -170,58 +175,119 @@ def _version_text() -> str:
 
 # ---------------------------------------------------------------------------
 # Rendering results.  Each renderer turns one block's numbers and results into
-# the bytes to write, building the lines with joins over whole lists: per-number
-# Python work is what limits a streamed run, so none is spent here that can be
-# avoided.
+# the bytes to write.  Per-number Python work is what limits a streamed run, so
+# lines are built by joins and replaces over whole blocks, never one at a time.
+# ``results`` is a list, or a numpy bool array for blocks tested as arrays.
 
-_Render = Callable[[Block, List[Any]], bytes]
+_Render = Callable[[Block, Sequence[Any]], bytes]
 
-
-def _texts(block: Block) -> List[bytes]:
-    if block.texts is not None:
-        return block.texts
-    return [b"%d" % n for n in block.numbers]
+_LINE_SUFFIXES = (b" is prime: False\n", b" is prime: True\n")
+_JSON_HEAD = b'{"n": '
+_JSON_SUFFIXES = (b', "is_prime": false}\n' + _JSON_HEAD, b', "is_prime": true}\n' + _JSON_HEAD)
 
 
-def _interleave(texts: List[bytes], after: Sequence[bytes], results: List[Any]) -> bytes:
-    # texts[i] + after[results[i]] for every i, joined, without a Python-level loop.
+def _as_list(values: Sequence[Any]) -> List[Any]:
+    return values if isinstance(values, list) else values.tolist()  # type: ignore[attr-defined]
+
+
+def _count_true(results: Sequence[Any]) -> int:
+    if isinstance(results, list):
+        return results.count(True)
+    return int(results.sum())  # type: ignore[attr-defined]
+
+
+def _interleave(texts: List[bytes], suffixes: Sequence[bytes], results: Sequence[Any]) -> bytes:
+    # texts[i] + suffixes[results[i]] for every i, joined, without a Python-level loop.
     parts: List[bytes] = [b""] * (2 * len(texts))
     parts[::2] = texts
-    parts[1::2] = map(after.__getitem__, results)
+    parts[1::2] = map(suffixes.__getitem__, _as_list(results))
     return b"".join(parts)
 
 
-def _render_lines(block: Block, results: List[Any]) -> bytes:
-    return _interleave(_texts(block), (b" is prime: False\n", b" is prime: True\n"), results)
+def _suffixed(block: Block, suffixes: Sequence[bytes], results: Sequence[Any]) -> bytes:
+    """Every number's text, each followed by ``suffixes[result]``."""
+    if block.text is not None:
+        np = sys.modules.get("numpy")
+        if np is not None and isinstance(results, np.ndarray):
+            return _echo(np, block.text, suffixes, results)
+        texts = block.text.split(b"\n")
+    else:
+        texts = [b"%d" % n for n in _as_list(block.numbers)]
+    return _interleave(texts, suffixes, results)
 
 
-def _render_json(block: Block, results: List[Any]) -> bytes:
-    head = b'{"n": '
-    after = (b', "is_prime": false}\n' + head, b', "is_prime": true}\n' + head)
-    return head + _interleave(_texts(block), after, results)[: -len(head)]
+def _echo(np: Any, text: bytes, suffixes: Sequence[bytes], results: Any) -> bytes:
+    """``text``'s lines (as read), each followed by ``suffixes[result]``.
+
+    Most numbers share one answer (most random numbers are composite; a file of
+    primes is all prime): the lines with the common answer get their suffix from one
+    ``bytes.replace`` per run of them, and only the rare lines are handled one by one.
+    """
+    count = len(results)
+    primes = int(np.count_nonzero(results))
+    common = primes * 2 > count
+    rare = np.flatnonzero(results != common)
+    if len(rare) * 4 > count:  # no clear majority: one line at a time is cheaper
+        return _interleave(text.split(b"\n"), suffixes, results)
+    common_suffix, rare_suffix = suffixes[common], suffixes[not common]
+    if not len(rare):
+        return text.replace(b"\n", common_suffix) + common_suffix
+    newlines = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10)
+    ends = np.append(newlines, len(text))  # line i is text[starts[i]:ends[i]]
+    starts = np.concatenate(([0], newlines + 1))
+    parts = []
+    done = 0
+    for start, end in zip(starts[rare].tolist(), ends[rare].tolist()):
+        if start > done:  # the common lines before this rare one, each ending in "\n"
+            parts.append(text[done:start].replace(b"\n", common_suffix))
+        parts.append(text[start:end])
+        parts.append(rare_suffix)
+        done = end + 1
+    if done < len(text):
+        parts.append(text[done:].replace(b"\n", common_suffix) + common_suffix)
+    return b"".join(parts)
 
 
-def _render_primes(block: Block, results: List[Any]) -> bytes:
-    primes = list(itertools.compress(_texts(block), results))
+def _render_lines(block: Block, results: Sequence[Any]) -> bytes:
+    return _suffixed(block, _LINE_SUFFIXES, results)
+
+
+def _render_json(block: Block, results: Sequence[Any]) -> bytes:
+    # Each suffix carries the next line's head; the last one's is cut off.
+    return _JSON_HEAD + _suffixed(block, _JSON_SUFFIXES, results)[: -len(_JSON_HEAD)]
+
+
+def _prime_texts(block: Block, results: Sequence[Any]) -> List[bytes]:
+    # Only the primes are printed: pick them first (numpy does it for arrays), then
+    # format just those.
+    if isinstance(results, list):
+        primes = itertools.compress(_as_list(block.numbers), results)
+    else:
+        primes = block.numbers[results].tolist()  # type: ignore[call-overload]
+    return [b"%d" % n for n in primes]
+
+
+def _render_primes(block: Block, results: Sequence[Any]) -> bytes:
+    primes = _prime_texts(block, results)
     return b"\n".join(primes) + b"\n" if primes else b""
 
 
-def _render_primes_json(block: Block, results: List[Any]) -> bytes:
-    primes = list(itertools.compress(_texts(block), results))
+def _render_primes_json(block: Block, results: Sequence[Any]) -> bytes:
+    primes = _prime_texts(block, results)
     if not primes:
         return b""
-    return b'{"n": ' + b', "is_prime": true}\n{"n": '.join(primes) + b', "is_prime": true}\n'
+    return _JSON_HEAD + b', "is_prime": true}\n{"n": '.join(primes) + b', "is_prime": true}\n'
 
 
-def _render_values(block: Block, results: List[Any]) -> bytes:
+def _render_values(block: Block, results: Sequence[Any]) -> bytes:
     return b"".join([b"%d\n" % p for p in results])
 
 
 def _render_values_json(key: str) -> _Render:
     line = b'{"n": %d, "' + key.encode() + b'": %d}\n'
 
-    def render(block: Block, results: List[Any]) -> bytes:
-        return b"".join([line % pair for pair in zip(block.numbers, results)])
+    def render(block: Block, results: Sequence[Any]) -> bytes:
+        return b"".join([line % pair for pair in zip(_as_list(block.numbers), results)])
 
     return render
 
@@ -232,8 +298,8 @@ class _Job:
     def __init__(self, args: argparse.Namespace) -> None:
         self.count = args.count
         self.json = args.json
-        # Whether output repeats the input numbers (then their text can be echoed).
-        self.echoes = not (args.count or args.next or args.prev)
+        # Whether output repeats every input number (then their text can be echoed).
+        self.echoes = not (args.count or args.next or args.prev or args.only_primes)
         self.minimum: Optional[int] = None
         self.below_minimum = ""
         if args.next:
@@ -263,14 +329,83 @@ class _Job:
 
 
 def _quiet_worker() -> None:
-    """Executor initializer: worker *processes* leave Ctrl-C to the parent.
+    """Executor initializer: Ctrl-C is for the main thread of the command alone.
 
-    A terminal's Ctrl-C reaches every process in the foreground group; the parent
-    shuts the pool down cleanly, so the workers must not die printing tracebacks.
-    In worker threads this does nothing (only a main thread can set handlers).
+    A terminal's Ctrl-C reaches every process in the foreground group, and a signal
+    sent to a process may land on any of its threads.  The main thread shuts the
+    executor down in order, so the workers must neither die half-way (printing
+    tracebacks, breaking the pool) nor take the signal from it: a worker process
+    ignores SIGINT; a worker thread blocks it, and so do the processes it starts (the
+    executor's helper processes for big numbers), which inherit its signal mask.
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    elif hasattr(signal, "pthread_sigmask"):  # POSIX
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+class _CtrlC:
+    """Ctrl-C as a request that the command honours at safe points.
+
+    Python raises KeyboardInterrupt wherever the main thread happens to be, which
+    can be inside the standard library's locking (a queue's, a future's) in the
+    middle of executor work, leaving a lock held for ever: the shutdown that follows
+    then never ends.  So the first Ctrl-C only sets a flag, checked between blocks
+    of results (a few milliseconds apart), and interrupts at once only a wait for
+    input, where nothing is locked.  A second Ctrl-C stops everything at once.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self.reading = False
+        self._previous: Any = None
+
+    def install(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handler)
+
+    def uninstall(self) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt here if Ctrl-C was pressed."""
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.pressed:
+            _stop_now()
+        self.pressed = True
+        if self.reading:
+            raise KeyboardInterrupt
+
+
+class _InterruptibleReader:
+    """A stream whose reads (waits for input) Ctrl-C interrupts at once."""
+
+    def __init__(self, stream: BinaryIO, ctrl_c: _CtrlC) -> None:
+        self._stream = stream
+        self._ctrl_c = ctrl_c
+
+    def read(self, size: int = -1, /) -> bytes:
+        self._ctrl_c.check()
+        self._ctrl_c.reading = True
+        try:
+            return self._stream.read(size)
+        finally:
+            self._ctrl_c.reading = False
+
+
+def _stop_now() -> None:
+    """The second Ctrl-C: end the worker processes and this one, now."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.kill()
+    _flush_quietly(sys.stdout)
+    os._exit(EXIT_INTERRUPTED)
 
 
 class _Run:
@@ -280,27 +415,40 @@ class _Run:
         self.args = args
         self.job = _Job(args)
         self.executor: Optional[Any] = None
-        self.stop = threading.Event()
-        self.unblock: Callable[[], None] = lambda: None
+        self.by_arrays = False
+        self.window = 1
+        self.ctrl_c = _CtrlC()
         sys.stdout.flush()
-        self.out: BinaryIO = getattr(sys.stdout, "buffer", None) or _TextAsBinary(sys.stdout)
+        self.out: _Output = getattr(sys.stdout, "buffer", None) or _TextAsBinary(sys.stdout)
 
     def start_executor(self) -> Any:
         self.executor = fastprime.Executor(
             max_workers=self.args.workers, backend=self.args.backend, initializer=_quiet_worker
         )
-        # Start the pool now, while this is the only thread: a fork-based process
-        # pool started later, beside the reader thread, would fork a threaded process.
-        self.executor.submit(int).result()
+        # Streams of plain 64-bit numbers skip the Python int per number when they can:
+        # numpy parses a block, the kernel tests it whole in a worker thread.
+        self.by_arrays = (
+            self.job.function is fastprime.is_prime
+            and fastprime.implementation == "cython"
+            and self.executor.backend == "thread"
+            and importlib.util.find_spec("numpy") is not None
+        )
+        from .executor import default_max_workers
+
+        self.window = 2 * (self.args.workers or default_max_workers()) + 1
         return self.executor
 
     def abandon(self) -> None:
-        """Stop reading and cancel what has not run; used on Ctrl-C and a closed pipe."""
-        self.stop.set()
-        self.unblock()
+        """Cancel what has not started, let what runs finish, and shut down.
+
+        Used on Ctrl-C and a closed pipe.  Running tasks are chunks of milliseconds;
+        waiting for them lets the pool stop its workers in order, where leaving at
+        once can strand worker processes (forked ones hold the pool's pipes open, so
+        they never see it go).  A second Ctrl-C ends the process at once.
+        """
         if self.executor is not None:
-            self.executor.shutdown(wait=False, cancel_futures=True)
-            self.executor = None
+            executor, self.executor = self.executor, None
+            executor.shutdown(wait=True, cancel_futures=True)
 
     def finish(self) -> None:
         if self.executor is not None:
@@ -311,6 +459,12 @@ class _Run:
         if data:
             self.out.write(data)
             self.out.flush()
+
+
+class _Output(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...
 
 
 class _TextAsBinary:
@@ -330,6 +484,7 @@ def _run_numbers(run: _Run, numbers: List[int]) -> int:
     job = run.job
     executor = run.start_executor()
     results = list(executor.map(job.function, numbers))
+    run.ctrl_c.check()
     block = Block(numbers, None, 0)
     if job.count:
         run.write(job.summary(results.count(True), len(numbers)))
@@ -339,106 +494,113 @@ def _run_numbers(run: _Run, numbers: List[int]) -> int:
     return EXIT_OK
 
 
-_END = object()
-
-
-class _ReadFailure:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
 def _run_stream(run: _Run, stream: BinaryIO, name: str, size: Optional[int]) -> int:
     job = run.job
     executor = run.start_executor()
-    blocks: "queue.Queue[object]" = queue.Queue(maxsize=2)
-    stop = run.stop
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                blocks.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def reader() -> None:
-        try:
-            items = read_blocks(
-                stream, minimum=job.minimum, below_minimum=job.below_minimum, want_texts=job.echoes
-            )
-            for item in items:
-                if not put(item):
-                    return
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
-            put(_ReadFailure(exc))
-        put(_END)
-
-    def unblock() -> None:
-        # Wake a consumer waiting on the queue (possibly inside the executor).
-        try:
-            while True:
-                blocks.get_nowait()
-        except queue.Empty:
-            pass
-        try:
-            blocks.put_nowait(_END)
-        except queue.Full:
-            pass
-
-    run.unblock = unblock
-    pending: Deque[Block] = collections.deque()
-    outcome: List[object] = []
-    skipped_bytes = [0]
-
-    def chunks() -> Iterator[List[int]]:
-        while not stop.is_set():
-            item = blocks.get()
-            if isinstance(item, Block):
-                if item.numbers:
-                    pending.append(item)
-                    yield item.numbers
-                else:
-                    skipped_bytes[0] += item.nbytes
-            else:
-                outcome.append(item)
-                return
-
-    # A daemon thread so that a reader blocked on a silent pipe never holds up exit;
-    # it reads with raw, unbuffered I/O, which takes no interpreter-level locks.
-    threading.Thread(target=reader, name="fastprime-reader", daemon=True).start()
+    ends: List[Union[BadLine, OSError]] = []
+    blocks = _blocks_until_the_end(
+        read_blocks(
+            _InterruptibleReader(stream, run.ctrl_c),
+            minimum=job.minimum,
+            below_minimum=job.below_minimum,
+            want_text=job.echoes,
+            arrays=run.by_arrays,
+        ),
+        ends,
+    )
+    if run.by_arrays:
+        tested = _test_blocks_by_arrays(executor, blocks, run.window)
+    else:
+        tested = _test_blocks_by_map(executor, job.function, blocks)
     bar = _progress_bar(run.args, size)
     primes = total = 0
     try:
-        results = executor.map(job.function, itertools.chain.from_iterable(chunks()))
-        for first in results:
-            block = pending.popleft()
-            block_results = [first]
-            block_results.extend(itertools.islice(results, len(block.numbers) - 1))
+        for block, results in tested:
+            run.ctrl_c.check()
             if job.count:
-                primes += block_results.count(True)
-                total += len(block_results)
+                primes += _count_true(results)
+                total += len(results)
             else:
-                run.write(job.render(block, block_results))
+                run.write(job.render(block, results))
             if bar is not None:
-                bar.update(block.nbytes + skipped_bytes[0])
-                skipped_bytes[0] = 0
+                bar.update(block.nbytes)
     finally:
         if bar is not None:
             bar.close()
-    end = outcome[0] if outcome else _END
-    if isinstance(end, BadLine):
-        run.finish()
-        raise _Usage(f"{name}, {end.message()}")
-    if isinstance(end, _ReadFailure):
-        run.finish()
-        if isinstance(end.error, OSError):
-            raise _Usage(f"cannot read {name}: {end.error.strerror or end.error}")
-        raise end.error
+    run.finish()
+    if ends:
+        end = ends[0]
+        if isinstance(end, BadLine):
+            raise _Usage(f"{name}, {end.message()}")
+        raise _Usage(f"cannot read {name}: {end.strerror or end}")
     if job.count:
         run.write(job.summary(primes, total))
-    run.finish()
     return EXIT_OK
+
+
+def _blocks_until_the_end(items: Iterator[Union[Block, BadLine]], ends: List[Union[BadLine, OSError]]) -> Iterator[Block]:
+    """The blocks that hold numbers; a bad line or a read error ends them, kept in ``ends``."""
+    try:
+        for item in items:
+            if isinstance(item, BadLine):
+                ends.append(item)
+                return
+            if len(item.numbers):
+                yield item
+    except OSError as exc:
+        ends.append(exc)
+
+
+def _test_blocks_by_map(
+    executor: Any, function: Callable[[Any], Any], blocks: Iterator[Block]
+) -> Iterator[Tuple[Block, Sequence[Any]]]:
+    """Each block with its results, through one ``executor.map`` over all the numbers.
+
+    The executor reads the numbers lazily, in its own chunks, while earlier chunks are
+    tested; a block's results are gathered as they come and handed on in one list.
+    """
+    pending: Deque[Block] = collections.deque()
+
+    def numbers() -> Iterator[Sequence[int]]:
+        for block in blocks:
+            pending.append(block)  # before its numbers are read, so before any result
+            yield block.numbers
+
+    results = executor.map(function, itertools.chain.from_iterable(numbers()))
+    for first in results:
+        block = pending.popleft()
+        block_results = [first]
+        block_results.extend(itertools.islice(results, len(block.numbers) - 1))
+        yield block, block_results
+
+
+def _test_blocks_by_arrays(
+    executor: Any, blocks: Iterator[Block], window: int
+) -> Iterator[Tuple[Block, Sequence[Any]]]:
+    """Each block with its results; blocks that numpy parsed are tested as whole arrays.
+
+    A block of plain numbers below 2**64 is one executor task, ``is_prime_array`` on
+    it in a worker thread (the kernel's GIL-free loop, no Python object per number),
+    while this thread parses the next blocks and prints the finished ones.  Any other
+    block (comments, signs, numbers >= 2**64...) goes through ``executor.map``, which
+    can send big numbers to worker processes.  ``window`` blocks at most are in flight.
+    """
+    pending: Deque[Tuple[Block, Any]] = collections.deque()
+    for block in blocks:
+        if isinstance(block.numbers, list):
+            pending.append((block, executor.map(fastprime.is_prime, block.numbers)))
+        else:
+            pending.append((block, executor.submit(fastprime.is_prime_array, block.numbers, workers=1)))
+        while len(pending) > window:
+            yield _finished(*pending.popleft())
+    while pending:
+        yield _finished(*pending.popleft())
+
+
+def _finished(block: Block, work: Any) -> Tuple[Block, Sequence[Any]]:
+    if isinstance(work, concurrent.futures.Future):
+        return block, work.result()  # a numpy bool array
+    return block, list(work)
 
 
 def _run_interactive(run: _Run) -> int:
@@ -470,7 +632,7 @@ def _run_interactive(run: _Run) -> int:
 def _progress_bar(args: argparse.Namespace, size: Optional[int]) -> Any:
     if not _progress_wanted(args, sys.stdout, sys.stderr):
         return None
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
 
     return tqdm(
         total=size,
@@ -541,11 +703,13 @@ def _dispatch(run: _Run, parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error("give numbers or --file, not both")
     if path is None:
         numbers = _parse_numbers(parser, texts, run.job) if texts else list(PRIMES)
+        run.ctrl_c.install()
         return _run_numbers(run, numbers)
     if path == "-" and _isatty(sys.stdin):
-        return _run_interactive(run)
+        return _run_interactive(run)  # no executor: Ctrl-C may strike anywhere
     stream, name, size = _open_input(path)
     with stream:
+        run.ctrl_c.install()
         return _run_stream(run, stream, name, size)
 
 
@@ -570,17 +734,46 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sys.stderr.write(f"fastprime: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        # A second Ctrl-C while tidying up ends the process at once.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        run.abandon()
-        _flush_quietly(sys.stdout)
-        return EXIT_INTERRUPTED
+        return _interrupted(run)
     except BrokenPipeError:
         run.abandon()
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except (concurrent.futures.BrokenExecutor, MemoryError) as exc:
+        # A worker process died (killed, out of memory): say so, without a traceback.
+        run.abandon()
+        _flush_quietly(sys.stdout)
+        sys.stderr.write(f"fastprime: error: the work failed: {type(exc).__name__}: {exc}\n")
+        return EXIT_FAILURE
+    except Exception as exc:
+        # Ctrl-C can land inside the standard library's own lock handling (between a
+        # Condition.wait and its re-acquire), which then raises RuntimeError with the
+        # KeyboardInterrupt as its context: still a Ctrl-C, not a failure.
+        if _caused_by_ctrl_c(exc):
+            return _interrupted(run)
+        raise
     finally:
+        run.ctrl_c.uninstall()
         _set_int_max_str_digits(old_limit)
+
+
+def _interrupted(run: _Run) -> int:
+    # From here a (further) Ctrl-C ends the process at once.
+    run.ctrl_c.pressed = True
+    run.abandon()
+    _flush_quietly(sys.stdout)
+    return EXIT_INTERRUPTED
+
+
+def _caused_by_ctrl_c(exc: BaseException) -> bool:
+    seen = set()
+    link: Optional[BaseException] = exc
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return True
+        seen.add(id(link))
+        link = link.__cause__ or link.__context__
+    return False
 
 
 def _set_int_max_str_digits(limit: int) -> int:
