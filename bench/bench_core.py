@@ -17,29 +17,14 @@ import argparse
 import math
 import os
 import random
-import subprocess
 import sys
 import time
 
 import fastprime
 from fastprime import _bpsw, fallback
 
-PRIMES = [112272535095293, 112582705942171, 112272535095293, 115280095190773, 115797848077099, 1099726899285419]
-
-
-def docs_is_prime(n):
-    """The trial division from the concurrent.futures docs' ProcessPoolExecutor example."""
-    if n < 2:
-        return False
-    if n == 2:
-        return True
-    if n % 2 == 0:
-        return False
-    sqrt_n = int(math.floor(math.sqrt(n)))
-    for i in range(3, sqrt_n + 1, 2):
-        if n % i == 0:
-            return False
-    return True
+from fastprime._docs_example import PRIMES
+from fastprime._docs_example import trial_division as docs_is_prime
 
 
 def contenders(big: bool):

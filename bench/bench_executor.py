@@ -24,7 +24,6 @@ serial loop, the way a user would parallelise gmpy2.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import statistics
 import sys
@@ -37,30 +36,8 @@ from fastprime import _bpsw, fallback
 from fastprime.executor import Executor, default_max_workers
 
 # The docs' example (Python docs, concurrent.futures, "ProcessPoolExecutor Example").
-PRIMES = [
-    112272535095293,
-    112582705942171,
-    112272535095293,
-    115280095190773,
-    115797848077099,
-    1099726899285419,
-]
-
-
-def docs_is_prime(n):
-    """The docs' trial-division is_prime, unchanged."""
-    if n < 2:
-        return False
-    if n == 2:
-        return True
-    if n % 2 == 0:
-        return False
-
-    sqrt_n = int(math.floor(math.sqrt(n)))
-    for i in range(3, sqrt_n + 1, 2):
-        if n % i == 0:
-            return False
-    return True
+from fastprime._docs_example import PRIMES
+from fastprime._docs_example import trial_division as docs_is_prime
 
 
 def docs_example_stdlib() -> List[str]:

@@ -20,33 +20,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import fastprime
 
+from ._docs_example import PRIMES as _PRIMES
+from ._docs_example import trial_division
+
 __all__ = ["main", "trial_division"]
-
-_PRIMES = [
-    112272535095293,
-    112582705942171,
-    112272535095293,
-    115280095190773,
-    115797848077099,
-    1099726899285419,
-]
-
-
-def trial_division(n: int) -> bool:
-    """The ``is_prime`` of the ``concurrent.futures`` documentation's example, as written there."""
-    if n < 2:
-        return False
-    if n == 2:
-        return True
-    if n % 2 == 0:
-        return False
-
-    sqrt_n = int(math.floor(math.sqrt(n)))
-    for i in range(3, sqrt_n + 1, 2):
-        if n % i == 0:
-            return False
-    return True
-
 
 @dataclass
 class _Contender:

@@ -25,19 +25,11 @@ from typing import Any, BinaryIO, Callable, Deque, Iterator, List, Optional, Pro
 
 import fastprime
 
+from ._docs_example import PRIMES
 from ._intlines import BadLine, Block, parse_line, read_blocks
 
 __all__ = ["main", "PRIMES"]
 
-#: The numbers of the ``concurrent.futures`` documentation's ProcessPoolExecutor example.
-PRIMES = [
-    112272535095293,
-    112582705942171,
-    112272535095293,
-    115280095190773,
-    115797848077099,
-    1099726899285419,
-]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
