@@ -65,6 +65,17 @@ def impl(request):
     return _compiled() if request.param == "cython" else fallback
 
 
+def sieve(limit: int) -> bytearray:
+    """sieve[n] is 1 iff n is prime, for n < limit: the independent reference for ranges
+    (no numpy: one wheel is tested without it)."""
+    flags = bytearray([1]) * limit
+    flags[:2] = b"\0\0"
+    for p in range(2, int(limit**0.5) + 1):
+        if flags[p]:
+            flags[p * p :: p] = bytes(len(range(p * p, limit, p)))
+    return flags
+
+
 def read_vectors():
     """``[(n, is_prime, note)]`` from ``primality-vectors.txt``."""
     rows = []

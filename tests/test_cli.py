@@ -29,6 +29,8 @@ import fastprime
 from fastprime import cli
 from fastprime._intlines import BadLine, Block, read_blocks
 
+from conftest import sieve
+
 PURE_ONLY = os.environ.get("FASTPRIME_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no")
 
 DOCS_LINES = [
@@ -54,16 +56,7 @@ SCRIPT = _script()
 MODULE = [sys.executable, "-m", "fastprime"]
 
 
-def _sieve(limit: int) -> bytearray:
-    flags = bytearray([1]) * limit
-    flags[:2] = b"\0\0"
-    for p in range(2, int(limit**0.5) + 1):
-        if flags[p]:
-            flags[p * p :: p] = bytes(len(range(p * p, limit, p)))
-    return flags
-
-
-SIEVE = _sieve(300_000)
+SIEVE = sieve(300_000)
 
 
 def _is_prime(n: int) -> bool:

@@ -19,19 +19,9 @@ import sympy
 import fastprime
 from fastprime import _bpsw, fallback
 
-from conftest import PURE_ONLY, read_vectors
+from conftest import PURE_ONLY, read_vectors, sieve
 
 U64 = 1 << 64
-
-
-def sieve(limit: int) -> bytearray:
-    """sieve[n] is 1 iff n is prime, for n < limit (no numpy: one wheel is tested without it)."""
-    s = bytearray([1]) * limit
-    s[:2] = b"\x00\x00"
-    for p in range(2, int(limit**0.5) + 1):
-        if s[p]:
-            s[p * p :: p] = bytes(len(range(p * p, limit, p)))
-    return s
 
 
 @pytest.fixture(scope="module")
