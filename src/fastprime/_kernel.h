@@ -18,8 +18,9 @@
  *
  * Arithmetic is Montgomery multiplication with the "alternate REDC" of Hurchalla
  * (modular_arithmetic, README_REDC.md), valid for every odd n < 2**64 with no special
- * case for the top bit.  The batch loop interleaves two independent numbers so the
- * multiplier's latency is hidden (instruction-level parallelism, ~1.7x on primes).
+ * case for the top bit.  A single number runs its base-2 and Lucas chains in lock step;
+ * the batch loop runs base-2 rounds four numbers at a time and Lucas tests two at a
+ * time, so the multiplier's latency is hidden (instruction-level parallelism).
  */
 #ifndef FASTPRIME_KERNEL_H
 #define FASTPRIME_KERNEL_H
@@ -197,30 +198,6 @@ FP_INLINE uint64_t fp_mont_small(uint64_t c, const fp_mont *m)
 
 /* ---- Strong probable prime test to base 2 ---- */
 
-/* x = 2**d in Montgomery form, right to left: a chain of squarings S_i = 2**(2**i)
-   with a product of the S_i for the set bits of d multiplied alongside.  The critical
-   path is the squaring chain alone (no doubling or select on it, ~25% shorter than
-   left-to-right); the accumulator's multiplies fill idle multiplier slots.  The low
-   three bits of d start the accumulator by doubling: 2**(d mod 8) needs at most 7. */
-FP_INLINE uint64_t fp_pow2_mont(uint64_t d, const fp_mont *m)
-{
-    const uint64_t n = m->n, inv = m->inv;
-    uint64_t acc = m->one, sq = m->one;
-    int i;
-    for (i = 0; i < 8; i++) {           /* sq = 2**8 = S_3 */
-        sq = fp_add_mod(sq, sq, n);
-    }
-    for (i = 0; i < (int)(d & 7); i++) {
-        acc = fp_add_mod(acc, acc, n);
-    }
-    for (d >>= 3; d; d >>= 1) {
-        uint64_t t = fp_mont_mul(acc, sq, n, inv);
-        acc = fp_select(0 - (d & 1), t, acc);
-        sq = fp_mont_mul(sq, sq, n, inv);
-    }
-    return acc;
-}
-
 /* The squaring tail of Miller-Rabin, given x = a**d. */
 FP_INLINE int fp_sprp_tail(uint64_t x, int s, const fp_mont *m)
 {
@@ -234,38 +211,12 @@ FP_INLINE int fp_sprp_tail(uint64_t x, int s, const fp_mont *m)
     return 0;
 }
 
-FP_INLINE int fp_sprp2(const fp_mont *m)
-{
-    uint64_t nm1 = m->n - 1;
-    int s = fp_ctz64(nm1);
-    return fp_sprp_tail(fp_pow2_mont(nm1 >> s, m), s, m);
-}
-
-/* 2**da mod a and 2**db mod b, left to right, in lock step: one square per bit and a
-   doubling for each set bit, half the multiplies of fp_pow2_mont, which matters when
-   two chains share the multiplier.  Both start at 1, so leading zero bits of the
-   shorter exponent square 1 into 1 and never double. */
-FP_INLINE void fp_pow2_mont_l2r_x2(uint64_t da, const fp_mont *ma, uint64_t *xa,
-                                   uint64_t db, const fp_mont *mb, uint64_t *xb)
-{
-    const uint64_t na = ma->n, ia = ma->inv, nb = mb->n, ib = mb->inv;
-    uint64_t a = ma->one, b = mb->one;
-    int i = 63 - fp_clz64(da | db);
-    for (; i >= 0; i--) {
-        uint64_t a2, b2;
-        a = fp_mont_mul(a, a, na, ia);
-        b = fp_mont_mul(b, b, nb, ib);
-        a2 = fp_add_mod(a, a, na);
-        b2 = fp_add_mod(b, b, nb);
-        a = fp_select(0 - ((da >> i) & 1), a2, a);
-        b = fp_select(0 - ((db >> i) & 1), b2, b);
-    }
-    *xa = a;
-    *xb = b;
-}
-
-/* Four fp_pow2_mont_l2r_x2-style chains in lock step: with two, the base-2 round is
-   still bound by the multiplier's latency; with four, by its throughput. */
+/* 2**d[k] mod n[k] for four numbers in lock step, left to right: one square per bit
+   and a doubling for each set bit.  That is half the multiplies of the right-to-left
+   chain in fp_bpsw_fused, which matters here: with four chains the multiplier's
+   throughput, not its latency, is the limit (two chains were still latency-bound).
+   All start at 1, so leading zero bits of a shorter exponent square 1 into 1 and
+   never double. */
 FP_INLINE void fp_pow2_mont_l2r_x4(const uint64_t d[4], const fp_mont *m[4], uint64_t x[4])
 {
     uint64_t a0 = m[0]->one, a1 = m[1]->one, a2 = m[2]->one, a3 = m[3]->one;
@@ -393,7 +344,7 @@ FP_INLINE int fp_lucas_xs(const fp_mont *m)
     return fp_lucas_tail(v, w, pm, s, m);
 }
 
-/* Two extra strong Lucas tests in lock step (see fp_pow2_mont_x2). */
+/* Two extra strong Lucas tests in lock step, for instruction-level parallelism. */
 FP_INLINE void fp_lucas_xs_x2(const fp_mont *ma, int *ra, const fp_mont *mb, int *rb)
 {
     const uint64_t na = ma->n, ia = ma->inv, nb = mb->n, ib = mb->inv;
@@ -463,7 +414,10 @@ FP_INLINE int fp_bpsw_fused(const fp_mont *m)
     if (!p) return 0;
     pm = fp_mont_small(p, m);
     two = fp_add_mod(m->one, m->one, n);
-    /* Base-2 chain right to left as in fp_pow2_mont; Lucas ladder left to right.
+    /* Base-2 chain right to left: a chain of squarings S_i = 2**(2**i) with the
+       product of the S_i for the set bits of d2 multiplied alongside, so no doubling
+       or select sits on the critical path (~25% shorter than left to right); the low
+       three bits of d2 start the product by doubling.  Lucas ladder left to right.
        Both run for the same number of steps: extra steps are no-ops for each. */
     acc = m->one;
     sq = m->one;
