@@ -29,9 +29,8 @@ import fastprime
 from fastprime import cli
 from fastprime._intlines import BadLine, Block, read_blocks
 
-from conftest import sieve
+from conftest import PURE_ONLY, sieve
 
-PURE_ONLY = os.environ.get("FASTPRIME_PURE_PYTHON", "").strip().lower() not in ("", "0", "false", "no")
 
 DOCS_LINES = [
     "112272535095293 is prime: True",

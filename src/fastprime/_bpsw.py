@@ -15,7 +15,8 @@ GIL; the executor sends big-int work to processes for that reason.
 from __future__ import annotations
 
 import math
-import os
+
+from ._loader import env_flag
 
 __all__ = ["is_prime_big", "engine", "is_prime_big_python"]
 
@@ -136,7 +137,7 @@ def is_prime_big_python(n: int) -> bool:
 
 
 def _load_gmpy2():
-    if os.environ.get("FASTPRIME_NO_GMPY2", "") not in ("", "0"):
+    if env_flag("FASTPRIME_NO_GMPY2"):
         return None
     try:
         import gmpy2

@@ -12,16 +12,17 @@ import warnings
 from types import ModuleType
 from typing import Tuple
 
-__all__ = ["load"]
+__all__ = ["env_flag", "load"]
 
 
-def _env_flag(name: str) -> bool:
+def env_flag(name: str) -> bool:
+    """Whether environment variable ``name`` is set to something other than 0/false/no."""
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def load() -> Tuple[ModuleType, str]:
     """Return ``(module, name)`` where name is ``"cython"`` or ``"python"``."""
-    if not _env_flag("FASTPRIME_PURE_PYTHON"):
+    if not env_flag("FASTPRIME_PURE_PYTHON"):
         try:
             from . import _cfastprime
         except ImportError as exc:
