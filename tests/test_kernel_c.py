@@ -107,3 +107,62 @@ def test_c_kernel_paths_agree_with_pure_python(build, numbers, tmp_path):
         assert path == "portable"  # no __int128 on 32-bit targets
     bad = [n for n, g, e in zip(nums, got, expected) if g != e]
     assert not bad, f"{build} build ({path}) wrong on {bad[:10]}"
+
+
+def _built(tmp_path: Path, build: str) -> Path:
+    if CC is None:
+        if REQUIRED:
+            pytest.fail("no C compiler found and FASTPRIME_REQUIRE_C_TESTS=1")
+        pytest.skip("no C compiler")
+    exe = _build(tmp_path, f"check_{build}", BUILDS[build])
+    if exe is None:
+        pytest.skip("this compiler cannot build 32-bit code (gcc-multilib not installed)")
+    return exe
+
+
+@pytest.mark.parametrize("build", list(BUILDS))
+def test_lucas_parameter_lookup_agrees_with_search(build, tmp_path):
+    # The table-driven choice of P must be exactly Baillie's (the smallest P >= 3 with
+    # (P*P-4 / n) = -1): the "no composite below 2**64 passes" result is for that P.
+    exe = _built(tmp_path, build)
+    proc = subprocess.run([str(exe), "--lucas-p", "20000000"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert int(proc.stdout.split()[-1]) > 2_000_000
+
+
+# ---- The tables of fp_lucas_p, derived here from their definition ----
+
+_ODD_PRIMES = (3, 5, 7, 11, 13, 17, 19, 23)
+
+
+def _odd_factor_mask(d: int) -> int:
+    # Bit 0 for 2, bit j + 1 for _ODD_PRIMES[j]: the primes dividing d an odd number of times.
+    mask = 0
+    for bit, q in enumerate((2,) + _ODD_PRIMES):
+        e = 0
+        while d % q == 0:
+            d //= q
+            e += 1
+        mask |= (e & 1) << bit
+    assert d == 1, "for P <= 22, D = (P-2)(P+2) has no prime factor above 23"
+    return mask
+
+
+def _expected_tables() -> tuple[list[int], list[int]]:
+    residues = [sum({1 << (x * x % q) for x in range(1, q)}) for q in _ODD_PRIMES]
+    kernels = [(p, _odd_factor_mask(p * p - 4)) for p in range(3, 23)]
+    first_p = [next((p for p, k in kernels if bin(k & neg).count("1") % 2), 0) for neg in range(512)]
+    return residues, first_p
+
+
+def _header_array(text: str, name: str) -> list[int]:
+    body = text.split(name, 1)[1].split("{", 1)[1].split("}", 1)[0]
+    return [int(v, 0) for v in body.replace("\n", " ").split(",") if v.strip()]
+
+
+def test_lucas_tables_in_header_match_their_definition():
+    text = (INCLUDE / "_kernel.h").read_text()
+    residues, first_p = _expected_tables()
+    assert _header_array(text, "FP_JACOBI_QR[8]") == residues
+    rows = [", ".join(map(str, first_p[i : i + 32])) for i in range(0, 512, 32)]
+    assert _header_array(text, "FP_FIRST_P[512]") == first_p, "expected:\n" + ",\n".join(rows)

@@ -7,6 +7,12 @@
  * Input: one decimal integer < 2**64 per line on stdin.
  * Output: the multiply path on the first line, then one line per input: the scalar
  * answer and the batch answer ("11", "00"); exit status 1 if any pair disagrees.
+ *
+ * With --lucas-p COUNT instead: checks the table-driven choice of the Lucas parameter
+ * (fp_lucas_p) against the direct search (fp_lucas_p_search) on COUNT pseudo-random
+ * numbers of every size that survive trial division, and on squares of primes (for
+ * which no parameter exists); prints how many were checked, exit status 1 on any
+ * difference.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +20,40 @@
 
 #include "_kernel.h"
 
-int main(void)
+static uint64_t splitmix(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int check_lucas_p(unsigned long count)
+{
+    uint64_t state = 20261127, p;
+    unsigned long i, checked = 0, wrong = 0;
+    for (i = 0; i < count; i++) {
+        /* Every bit length, so small and large n are both covered. */
+        uint64_t n = (splitmix(&state) | 1) >> (i % 47);
+        if (fp_prefilter(n) != 2) continue;
+        checked++;
+        if (fp_lucas_p(n) != fp_lucas_p_search(n)) {
+            if (wrong++ < 10) printf("differs: %llu\n", (unsigned long long)n);
+        }
+    }
+    for (p = 257; p < 257 + 2 * count / 10; p += 2) {
+        uint64_t n = p * p;
+        if (fp_prefilter(n) != 2) continue;
+        checked++;
+        if (fp_lucas_p(n) != 0 || fp_lucas_p_search(n) != 0) {
+            if (wrong++ < 10) printf("square given a parameter: %llu\n", (unsigned long long)n);
+        }
+    }
+    printf("checked %lu\n", checked);
+    return wrong != 0;
+}
+
+int main(int argc, char **argv)
 {
     size_t cap = 1 << 16, count = 0, i;
     uint64_t *values = malloc(cap * sizeof *values);
@@ -22,6 +61,10 @@ int main(void)
     char line[64];
     int status = 0;
     if (!values) return 2;
+    if (argc == 3 && strcmp(argv[1], "--lucas-p") == 0) {
+        free(values);
+        return check_lucas_p(strtoul(argv[2], NULL, 10));
+    }
     while (fgets(line, sizeof line, stdin)) {
         if (count == cap) {
             uint64_t *grown = realloc(values, 2 * cap * sizeof *values);
