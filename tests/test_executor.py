@@ -578,3 +578,86 @@ def test_crash_fails_the_chunks_in_flight():
             list(ex.map(fastprime.is_prime, range(2**40, 2**40 + 200_000)))
         with pytest.raises(BrokenProcessPool):
             crash.result(timeout=LONG)
+
+
+# -- the batch call behind the thread backend's chunks --------------------------------
+
+
+class _Index:
+    """An __index__ that may run any code: here, code that changes the list being read."""
+
+    def __init__(self, value, action=None):
+        self.value = value
+        self.action = action
+
+    def __index__(self):
+        if self.action is not None:
+            self.action()
+        return self.value
+
+
+def test_batch_flags_match_the_scalar_function(impl):
+    rnd = random.Random(7)
+    values = [rnd.getrandbits(rnd.randint(1, 70)) for _ in range(3000)]
+    values += [-3, 0, 1, 2, True, False, 2**64 - 59, 2**64, 2**64 + 13, 2**89 - 1, -(2**70)]
+    expected = bytes(impl.is_prime(v) for v in values)
+    assert impl.is_prime_flags(values) == expected
+    assert impl.is_prime_flags(tuple(values)) == expected
+    assert impl.is_prime_flags(iter(values)) == expected
+    assert impl.is_prime_many(values) == [bool(b) for b in expected]
+    # A range of the input, read in place; a stop beyond the end is clamped, as a slice is.
+    assert impl.is_prime_flags(values, 100, 2000) == expected[100:2000]
+    assert impl.is_prime_flags(values, 2990, 10**9) == expected[2990:]
+    assert impl.is_prime_flags(values, 5000) == b""
+
+
+def test_batch_leaves_big_numbers_to_the_caller(impl):
+    values = [7, 2**64 + 13, 8, 2**89 - 1, 2**64 + 15, 11]
+    big = []
+    flags = impl.is_prime_flags(values, 1, None, big)
+    assert flags == bytes([0, 0, 0, 0, 1])
+    assert big == [(0, 2**64 + 13), (2, 2**89 - 1), (3, 2**64 + 15)]
+
+
+def test_batch_reads_other_integer_types(impl):
+    np = pytest.importorskip("numpy")
+    values = [np.uint64(2**64 - 59), np.int8(-7), np.int64(97), _Index(101), 1 << 1000, 3]
+    assert impl.is_prime_flags(values) == bytes([1, 0, 1, 1, 0, 1])
+
+
+def test_batch_refuses_a_non_integer_by_name(impl):
+    with pytest.raises(TypeError, match="'float'"):
+        impl.is_prime_flags([2, 3, 5.0, 7])
+
+
+def test_batch_survives_a_list_changed_by_index(impl):
+    # __index__ code that empties the list being read: the answers are those of the
+    # items as they were when reached, and nothing reads freed memory.
+    values = [7, 8]
+    values += [_Index(11, values.clear)] + [(1 << 61) - 1] * 10_000 + [4]
+    flags = impl.is_prime_flags(values)
+    assert flags == bytes([1, 0, 1] + [1] * 10_000 + [0])
+    assert values == []
+
+
+def test_chain_results(impl):
+    chunks = [bytearray([1, 0]), [5, None], b"\x01", [], bytearray(), (x for x in "ab")]
+    assert list(impl.chain_results(chunks)) == [True, False, 5, None, True, "a", "b"]
+    assert list(impl.chain_results([], 0)) == []
+
+
+def test_chain_results_length_hint(impl):
+    import operator
+
+    it = impl.chain_results([bytearray(3), [1, 2]], 5)
+    next(it)
+    if impl.__name__.endswith("_cfastprime"):
+        assert operator.length_hint(it) == 4
+    assert list(it) == [False, False, 1, 2]
+
+
+def test_map_over_a_range_longer_than_maxsize(impl, shared):
+    start = 10**30
+    it = shared.map(impl.is_prime, range(start, 10**31))
+    got = list(itertools.islice(it, 300))
+    assert got == [impl.is_prime(n) for n in range(start, start + 300)]

@@ -44,12 +44,12 @@ def count_primes(values: npt.NDArray[np.int64]) -> int:
     return int(flags.sum())
 
 
-def kernel_batch(values: List[int]) -> Tuple[List[bool], List[int]]:
+def kernel_batch(values: List[int]) -> Tuple[bytearray, List[Tuple[int, int]]]:
     """The compiled module's batch call, typed by its stub ``_cfastprime.pyi``."""
     from fastprime import _cfastprime
 
-    big: List[int] = []
-    return _cfastprime.is_prime_many(values, big), big
+    big: List[Tuple[int, int]] = []
+    return _cfastprime.is_prime_flags(values, 0, None, big), big
 
 
 def describe() -> str:

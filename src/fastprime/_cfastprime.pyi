@@ -3,7 +3,7 @@
 ``fastprime.fallback`` has the same functions with the same signatures.
 """
 
-from typing import Any, Iterable, List, Optional, SupportsIndex
+from typing import Any, Iterable, Iterator, List, Optional, SupportsIndex, Tuple
 
 def is_prime(n: SupportsIndex, /) -> bool:
     """Return True if n is prime (deterministic below 2**64, strong BPSW above)."""
@@ -14,13 +14,26 @@ def next_prime(n: SupportsIndex, /) -> int:
 def prev_prime(n: SupportsIndex, /) -> int:
     """Return the largest prime less than n; ValueError if n <= 2."""
 
-def is_prime_many(values: Iterable[SupportsIndex], big_out: Optional[List[int]] = None) -> List[bool]:
-    """[is_prime(v) for v in values], with the GIL released while numbers below 2**64 are tested.
+def is_prime_flags(
+    values: Iterable[SupportsIndex],
+    start: int = 0,
+    stop: Optional[int] = None,
+    big_out: Optional[List[Tuple[int, int]]] = None,
+) -> bytearray:
+    """1 where values[start:stop] holds a prime, else 0, with the GIL released while
+    numbers below 2**64 are tested.  Lists and tuples are read in place.
 
-    With ``big_out`` (a list), values >= 2**64 are not tested: their positions are
-    appended to ``big_out`` and their slots in the result hold False, so the caller
-    can test them elsewhere (e.g. in worker processes).
+    With ``big_out`` (a list), values >= 2**64 are not tested: ``(position, value)``
+    pairs are appended to ``big_out`` and their flags are 0, so the caller can test
+    them elsewhere (e.g. in worker processes).
     """
+
+def is_prime_many(values: Iterable[SupportsIndex], big_out: Optional[List[Tuple[int, int]]] = None) -> List[bool]:
+    """[is_prime(v) for v in values]: is_prime_flags as a list of bools."""
+
+def chain_results(chunks: Iterable[Any], total: int = -1) -> Iterator[Any]:
+    """itertools.chain.from_iterable(chunks), where a bytes or bytearray chunk of flags
+    (from is_prime_flags) yields True/False for each byte."""
 
 def is_prime_into(values: Any, out: Any, /) -> None:
     """Test a 1-D integer buffer (any integer item type, any stride) into a contiguous

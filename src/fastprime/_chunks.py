@@ -49,29 +49,35 @@ def implementation_name(module: ModuleType) -> str:
     return "python" if module.__name__.endswith(".fallback") else "cython"
 
 
-def batch_is_prime(impl: ModuleType, values: Sequence[Any], big_out: Optional[List[int]] = None) -> Outcome:
-    """``is_prime`` over ``values`` through the kernel's batch call ``is_prime_many``.
+def batch_is_prime(
+    impl: ModuleType,
+    values: Sequence[Any],
+    big_out: Optional[List[Tuple[int, int]]] = None,
+    start: int = 0,
+    stop: Optional[int] = None,
+) -> Outcome:
+    """``is_prime`` over ``values[start:stop]`` through the kernel's batch call.
 
-    ``big_out`` is passed on: the positions of numbers >= 2**64 are appended to it and
-    their slots are left False, for the caller to test elsewhere.
+    The results are a bytearray of flags (1 = prime), see ``is_prime_flags``;
+    ``big_out`` is passed on: ``(position, value)`` pairs of the numbers >= 2**64 are
+    appended to it and their flags are left 0, for the caller to test elsewhere.
     """
     try:
-        return impl.is_prime_many(values, big_out), None
+        return impl.is_prime_flags(values, start, stop, big_out), None
     except Exception as batch_error:
         # The batch refuses as a whole; find the first item the kernel itself refuses
         # so that every result before it still counts.  Rare, so one call per item is fine.
-        for position, value in enumerate(values):
-            try:
-                impl.is_prime_many((value,), [])
-            except Exception as item_error:
-                if big_out is not None:
-                    del big_out[:]
-                return impl.is_prime_many(values[:position], big_out), item_error
-        # No single item is refused (an __index__ that fails only sometimes?):
-        # report the batch's own error at the start of the chunk.
+        part = list(values[start:stop])
         if big_out is not None:
             del big_out[:]
-        return [], batch_error
+        for position, value in enumerate(part):
+            try:
+                impl.is_prime_flags((value,))
+            except Exception as item_error:
+                return impl.is_prime_flags(part, 0, position, big_out), item_error
+        # No single item is refused (an __index__ that fails only sometimes?):
+        # report the batch's own error at the start of the chunk.
+        return bytearray(), batch_error
 
 
 def apply_each(func: Callable[[Any], Any], values: Sequence[Any]) -> Outcome:
@@ -103,7 +109,10 @@ def to_ints(values: Sequence[Any], func_name: str) -> Tuple[List[int], Optional[
 
 
 def run_task(impl_name: str, kind: str, values: Sequence[Any]) -> Outcome:
-    """One task in a worker process: ``kind`` over ``values`` with the named implementation."""
+    """One task in a worker process: ``kind`` over ``values`` with the named implementation.
+
+    ``is_prime`` results come back as a bytearray of flags: a byte per number to pickle.
+    """
     impl = implementation_module(impl_name)
     if kind == "is_prime":
         return batch_is_prime(impl, values)

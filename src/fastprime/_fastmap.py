@@ -13,7 +13,6 @@ and the error of the first refused one (or ``None``), see ``_chunks``.
 
 from __future__ import annotations
 
-import itertools
 import operator
 import time
 import weakref
@@ -36,20 +35,21 @@ _U64 = 1 << 64
 
 
 def _thread_is_prime(impl: ModuleType, impl_name: str, chunk: "Chunk", offload: Optional[ProcessOffload]) -> Outcome:
-    values = _values(chunk)
+    values, start, stop = _source(chunk)
     # With an offload, numbers >= 2**64 are left out of the GIL-free batch and sent to
     # a helper process; without one (no GIL to avoid) the kernel tests them here.
-    big: Optional[List[int]] = [] if offload is not None else None
-    out, error = batch_is_prime(impl, values, big)
+    big: Optional[List[Tuple[int, int]]] = [] if offload is not None else None
+    out, error = batch_is_prime(impl, values, big, start, stop)
     if not big:
         return out, error
-    ints = [v if type(v) is int else operator.index(v) for v in map(values.__getitem__, big)]
+    positions = [position for position, _ in big]
+    ints = [value for _, value in big]
     outcome = offload.run(impl_name, "is_prime", ints)  # type: ignore[union-attr]
     results, big_error = outcome if outcome is not None else run_task(impl_name, "is_prime", ints)
-    for position, result in zip(big, results):
+    for position, result in zip(positions, results):
         out[position] = result
     if big_error is not None:  # not for ints, but an error must keep its place anyway
-        cut = big[len(results)]
+        cut = positions[len(results)]
         if cut < len(out):
             del out[cut:]
             error = big_error
@@ -208,10 +208,11 @@ class ChunkSizes:
 
 
 class _Span:
-    """Items ``start:stop`` of a list, tuple or range, copied out where they are used.
+    """Items ``start:stop`` of a list, tuple or range, read where they are used.
 
-    For these inputs the consuming thread reads nothing: the worker slices the chunk
-    itself, right before converting it, so each number is touched while in cache.
+    For these inputs the consuming thread reads nothing: the worker reads the chunk
+    itself (the kernel's batch call reads a list or tuple in place; other kinds of
+    work take a slice).
     """
 
     __slots__ = ("sequence", "start", "stop")
@@ -236,6 +237,17 @@ def _values(chunk: Chunk) -> List[Any]:
     return chunk if type(chunk) is list else chunk.values()  # type: ignore[union-attr]
 
 
+def _source(chunk: Chunk) -> Tuple[Sequence[Any], int, Optional[int]]:
+    """``(sequence, start, stop)`` for the kernel's batch call, which reads lists and
+    tuples in place: no copy of the chunk, no reference taken per number."""
+    if type(chunk) is list:
+        return chunk, 0, None  # type: ignore[return-value]
+    sequence = chunk.sequence  # type: ignore[union-attr]
+    if type(sequence) is range:
+        return chunk.values(), 0, None  # type: ignore[union-attr]
+    return sequence, chunk.start, chunk.stop  # type: ignore[union-attr]
+
+
 _SEQUENCES = (list, tuple, range)
 
 
@@ -246,6 +258,12 @@ class _Window:
         self.runner = runner
         # Exactly these types: a subclass may override __iter__ or __getitem__.
         self.sequence: Optional[Sequence[Any]] = iterable if type(iterable) in _SEQUENCES else None  # type: ignore[assignment]
+        self.length = -1  # of the sequence, when it has one that fits a Py_ssize_t
+        if self.sequence is not None:
+            try:
+                self.length = len(self.sequence)
+            except OverflowError:  # range(10**30): read it as the iterator it is
+                self.sequence = None
         self.position = 0
         self.source: Optional[Iterator[Any]] = iter(iterable)
         self.sizes = sizes
@@ -348,6 +366,8 @@ def chunked_map(
     end_time = None if timeout is None else timeout + time.monotonic()
     window = _Window(runner, iterable, sizes, max_in_flight)
     window.fill(eager=True)
-    # Lists of results are flattened in C: per item, reading the results costs no
-    # Python bytecode, which matters at tens of nanoseconds per test.
-    return itertools.chain.from_iterable(_results(window, end_time))
+    # Chunks of results (flags or lists) are flattened in C: per item, reading the
+    # results costs no Python bytecode, which matters at tens of nanoseconds per test.
+    # The input's length, when known, lets list() of the results presize its list.
+    results: Iterator[Any] = runner.impl.chain_results(_results(window, end_time), window.length)
+    return results

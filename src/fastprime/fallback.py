@@ -8,15 +8,16 @@ fixed base sets) from the kernel's (Baillie-PSW), so the two check each other.
 
 from __future__ import annotations
 
+import itertools
 import math
 import struct
 import sys
-from typing import Iterable, List, Optional
+from typing import Iterable, Iterator, List, Optional, Tuple
 
 from ._arguments import as_int
 from ._bpsw import is_prime_big
 
-__all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_many", "is_prime_into"]
+__all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_flags", "is_prime_many", "chain_results", "is_prime_into"]
 
 _U64 = 1 << 64
 
@@ -114,22 +115,45 @@ def prev_prime(n: object) -> int:
     return c
 
 
-def is_prime_many(values: Iterable[object], big_out: Optional[List[int]] = None) -> List[bool]:
-    """``[is_prime(v) for v in values]``: the batch entry point the executor uses.
+def is_prime_flags(
+    values: Iterable[object],
+    start: int = 0,
+    stop: Optional[int] = None,
+    big_out: Optional[List[Tuple[int, int]]] = None,
+) -> bytearray:
+    """A bytearray with 1 where ``values[start:stop]`` holds a prime, 0 elsewhere.
 
-    With ``big_out`` (a list), values >= 2**64 are not tested: their positions are
-    appended to ``big_out`` and their slots hold ``False``, for the caller to test
-    elsewhere.  Same contract as the compiled ``is_prime_many``.
+    The batch entry point the executor uses.  With ``big_out`` (a list), values
+    >= 2**64 are not tested: ``(position, value)`` pairs are appended to ``big_out``
+    and their flags are 0, for the caller to test elsewhere.  Same contract as the
+    compiled ``is_prime_flags``.
     """
-    out = []
-    for i, v in enumerate(values):
+    items = values if type(values) is list or type(values) is tuple else list(values)
+    part = items[max(start, 0):stop]  # type: ignore[index]
+    flags = bytearray(len(part))
+    for i, v in enumerate(part):
         n = as_int(v, "is_prime")
         if big_out is not None and n >= _U64:
-            big_out.append(i)
-            out.append(False)
-        else:
-            out.append(_is_prime_int(n))
-    return out
+            big_out.append((i, n))
+        elif _is_prime_int(n):
+            flags[i] = 1
+    return flags
+
+
+def is_prime_many(values: Iterable[object], big_out: Optional[List[Tuple[int, int]]] = None) -> List[bool]:
+    """``[is_prime(v) for v in values]``: ``is_prime_flags`` as a list of bools."""
+    return list(map(bool, is_prime_flags(values, 0, None, big_out)))
+
+
+def _items(chunk: object) -> Iterable[object]:
+    return list(map(bool, chunk)) if type(chunk) is bytearray or type(chunk) is bytes else chunk  # type: ignore[call-overload, return-value]
+
+
+def chain_results(chunks: Iterable[object], total: int = -1) -> Iterator[object]:
+    """``itertools.chain.from_iterable(chunks)``, where a chunk may also be a bytes or
+    bytearray of flags from ``is_prime_flags``, yielded as ``True``/``False``.
+    (``total``, how many items there will be, is only a hint to the compiled twin.)"""
+    return itertools.chain.from_iterable(map(_items, chunks))
 
 
 # Buffer item formats (struct module codes) that hold integers.
