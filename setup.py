@@ -68,7 +68,7 @@ def _extensions():
     ext = Extension(
         "fastprime._cfastprime",
         sources=["src/fastprime/_cfastprime.pyx"],
-        depends=["src/fastprime/_kernel.h", "src/fastprime/_wordops.h", "src/fastprime/_pylong.h"],
+        depends=["src/fastprime/_kernel.h", "src/fastprime/_wordops.h", "src/fastprime/_pylong.h", "src/fastprime/_lines.h"],
         include_dirs=["src/fastprime"],
         extra_compile_args=compile_args,
     )

@@ -313,7 +313,7 @@ def test_file_with_big_numbers(run, tmp_path):
 
 
 def test_file_mixing_plain_blocks_with_others(run, tmp_path):
-    # Blocks of plain 64-bit numbers may take a different road (numpy, whole arrays)
+    # Blocks of plain 64-bit numbers take a different road (the C scanner)
     # from blocks with comments, signs or numbers >= 2**64: the output must not show it.
     rng = random.Random(8)
     parts, numbers = [], []
@@ -552,20 +552,17 @@ def _read_all(data: bytes, **kwargs):
     return numbers, texts, tail
 
 
-@pytest.mark.parametrize("use_numpy", [False, True])
 @pytest.mark.parametrize("block_size", [1, 2, 3, 7, 64, 1 << 20])
-def test_reader_block_boundaries(use_numpy, block_size):
+def test_reader_block_boundaries(block_size):
     rng = random.Random(block_size)
     numbers = [rng.choice([0, 1, 7, 10**6 + 3, 2**63, 2**64 - 1, 2**64, 2**64 + 1, 10**30, -4]) for _ in range(300)]
     numbers += [rng.getrandbits(64) for _ in range(300)]
     data = "".join(f"{n}\n" for n in numbers).encode()
-    got, texts, tail = _read_all(data, block_size=block_size, use_numpy=use_numpy)
+    got, texts, tail = _read_all(data, block_size=block_size)
     assert got == numbers and tail == []
     assert texts == [b"%d" % n for n in numbers]
 
 
-@pytest.mark.parametrize("use_numpy", [False, True])
-@pytest.mark.parametrize("arrays", [False, True])
 @pytest.mark.parametrize(
     "data",
     [
@@ -576,45 +573,18 @@ def test_reader_block_boundaries(use_numpy, block_size):
         b"18446744073709551615\n18446744073709551616\n7\n",
     ],
 )
-def test_reader_canonical_texts(use_numpy, arrays, data):
+def test_reader_canonical_texts(data):
     # Echoed text must be exactly what "%d" gives, whatever the input looked like.
-    got, texts, tail = _read_all(data, use_numpy=use_numpy, arrays=arrays)
+    got, texts, tail = _read_all(data)
     expected = [int(line.partition(b"#")[0]) for line in data.replace(b"\xef\xbb\xbf", b"").split(b"\n") if line.strip()]
     assert got == expected and tail == []
     assert texts == [b"%d" % n for n in got]
 
 
-@pytest.mark.parametrize(
-    "flags",
-    [
-        [False] * 50,
-        [True] * 50,
-        [True] + [False] * 48 + [True],
-        [False, True] * 25,
-        [i % 7 == 3 for i in range(50)],
-        [i % 9 != 0 for i in range(50)],
-        [True],
-        [False],
-    ],
-)
-def test_echoed_output_equals_formatted_output(flags):
-    np = pytest.importorskip("numpy")  # the echo path exists only when numpy parsed the block
-    rng = random.Random(len(flags))
-    numbers = [rng.choice([0, 7, 10**6 + 3, 2**64 - 59]) + i for i in range(len(flags))]
-    text = b"\n".join(b"%d" % n for n in numbers)
-    echoed = Block(np.array(numbers, dtype=np.uint64), text, len(text))
-    formatted = Block(numbers, None, len(text))
-    results = np.array(flags)
-    for render in (cli._render_lines, cli._render_json):
-        assert render(echoed, results) == render(formatted, flags)
-    assert cli._render_lines(formatted, flags) == b"".join(b"%d is prime: %s\n" % (n, b"%r" % f) for n, f in zip(numbers, flags))
-
-
-@pytest.mark.parametrize("use_numpy", [False, True])
 @pytest.mark.parametrize("block_size", [5, 1 << 20])
-def test_reader_reports_the_first_bad_line(use_numpy, block_size):
+def test_reader_reports_the_first_bad_line(block_size):
     data = b"1\n2\n# three\n\n5\n6x\n7\n"
-    got, _, tail = _read_all(data, block_size=block_size, use_numpy=use_numpy)
+    got, _, tail = _read_all(data, block_size=block_size)
     assert got == [1, 2, 5]
     assert tail == [BadLine(6, "6x", "is not an integer")]
     assert tail[0].message() == "line 6: '6x' is not an integer"
@@ -678,3 +648,151 @@ def test_readme_documents_the_command():
     text = readme.read_text(encoding="utf-8")
     for needle in ("fastprime --file", "--count", "--only-primes", "--json", "fastprime bench"):
         assert needle in text, needle
+
+
+# --- the C scanner against the Python reading of the same blocks ----------------------
+
+_SCAN_MODES = {
+    "OUT_LINES": (False, False),
+    "OUT_JSON": (False, True),
+    "OUT_PRIMES": (True, False),
+    "OUT_PRIMES_JSON": (True, True),
+    "OUT_COUNT": (False, False),
+}
+
+
+def _python_reading(body: bytes, only_primes: bool, as_json: bool):
+    """What the Python path prints for a block, or None if it stops at a bad line."""
+    from fastprime._intlines import parse_body
+
+    block, bad, _ = parse_body(body, 0)
+    if bad is not None:
+        return None
+    results = [_is_prime(n) for n in block.numbers]
+    args = SimpleNamespace(count=False, json=as_json, next=False, prev=False, only_primes=only_primes)
+    output = cli._Job(args).render(block, results) if results else b""  # as _test_in_python
+    return output, results.count(True), len(results), block.numbers
+
+
+def _random_line(rng: random.Random) -> bytes:
+    kind = rng.random()
+    if kind < 0.05:
+        return rng.choice([b"", b"   ", b"# a comment", b"\t# indented comment", b"\r"])
+    n = rng.choice([rng.getrandbits(64), rng.randrange(1000), rng.getrandbits(rng.randint(1, 64)), 0, 1, 2**64 - 1])
+    text = b"%d" % n
+    if rng.random() < 0.1:
+        text = b"0" * rng.randint(1, 3) + text
+    if rng.random() < 0.1:
+        text = rng.choice([b"+", b"-"]) + text
+    if rng.random() < 0.1:
+        text = b" \t"[rng.randint(0, 1) :] + text + b"  "
+    if rng.random() < 0.05:
+        text += b" # note"
+    if rng.random() < 0.05:
+        text += b"\r"
+    return text
+
+
+@pytest.mark.compiled
+@pytest.mark.parametrize("mode", list(_SCAN_MODES))
+def test_scanner_prints_what_python_prints(mode):
+    from fastprime import _cfastprime
+
+    only_primes, as_json = _SCAN_MODES[mode]
+    rng = random.Random(mode)
+    for trial in range(200):
+        body = b"\n".join(_random_line(rng) for _ in range(rng.randint(0, 300)))
+        scanned = _cfastprime.scan_lines(body, getattr(_cfastprime, mode))
+        output, primes, total, _ = _python_reading(body, only_primes, as_json)
+        assert scanned is not None, body
+        assert scanned[1:] == (primes, total, body.count(b"\n") + 1)
+        assert scanned[0] == (b"" if mode == "OUT_COUNT" else output), body
+
+
+@pytest.mark.compiled
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"1\n12x\n3",  # a bad line: Python reports it
+        b"18446744073709551616",  # 2**64: a big number
+        b"-18446744073709551616",
+        b"99999999999999999999999",
+        b"1_000",  # int() accepts it; the scanner leaves it to int()
+        b"-",
+        b"+",
+        b"1 2",
+        b"--5",
+        b"0x10",
+        b"\xd9\xa1",  # an Arabic-Indic digit one: int() decides
+        b"7\x00",
+    ],
+)
+def test_scanner_leaves_the_unusual_to_python(body):
+    from fastprime import _cfastprime
+
+    assert _cfastprime.scan_lines(body, _cfastprime.OUT_LINES) is None
+
+
+@pytest.mark.compiled
+def test_scanner_edge_values():
+    from fastprime import _cfastprime
+
+    body = b"18446744073709551615\n18446744073709551557\n-0\n+0\n0\n00\n-7\n 007 \n2\n"
+    output, primes, total, lines = _cfastprime.scan_lines(body, _cfastprime.OUT_LINES)
+    assert (primes, total, lines) == (3, 9, 10)
+    assert output == (
+        b"18446744073709551615 is prime: False\n18446744073709551557 is prime: True\n"
+        b"0 is prime: False\n0 is prime: False\n0 is prime: False\n0 is prime: False\n"
+        b"-7 is prime: False\n7 is prime: True\n2 is prime: True\n"
+    )
+    assert _cfastprime.scan_lines(b"", _cfastprime.OUT_LINES) == (b"", 0, 0, 1)
+    assert _cfastprime.scan_lines(b"\n\n# only comments\n", _cfastprime.OUT_COUNT) == (b"", 0, 0, 4)
+    with pytest.raises(ValueError):
+        _cfastprime.scan_lines(b"7", 99)
+    with pytest.raises(TypeError):
+        _cfastprime.scan_lines("7", _cfastprime.OUT_LINES)
+
+
+def test_file_where_only_some_blocks_need_python(run, tmp_path):
+    # Blocks of 2**20 bytes: a number >= 2**64 and an underscore deep in the file send
+    # just their blocks down the Python road; a bad line after them stops the run there.
+    rng = random.Random(11)
+    numbers = [rng.getrandbits(64) for _ in range(200_000)]
+    numbers[70_000] = 2**64 + 13
+    lines = [b"%d" % n for n in numbers]
+    lines[150_000] = b"1_000"
+    numbers[150_000] = 1000
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = [n for n in numbers if _is_prime(n)]
+    assert _ok(run("--file", str(path), "--count")) == f"{len(expected)}\n"
+    assert _ok(run("--file", str(path), "--only-primes")) == "".join(f"{n}\n" for n in expected)
+    path.write_bytes(b"\n".join(lines[:190_000] + [b"oops"] + lines[190_000:]) + b"\n")
+    result = run("--file", str(path))
+    _assert_clean_error(result, "line 190001: 'oops' is not an integer")
+    assert result.stdout == _lines(numbers[:190_000])
+
+
+@pytest.mark.compiled
+def test_scanner_digit_runs_of_every_length_and_ending():
+    # The scanner reads digits eight at a time: runs of every length, ended by every
+    # kind of byte, at the block's end or not, must read as int() reads them.
+    from fastprime import _cfastprime
+
+    rng = random.Random(12)
+    for length in range(1, 24):
+        for ending in (b"", b"\n", b" ", b"#c", b"\r", b"\t\n", b":", b"/", b"\x80", b"a", b"0"):
+            digits = b"".join(b"%d" % rng.randrange(10) for _ in range(length))
+            for body in (digits + ending, digits + ending + b"\n12345678901\n7"):
+                scanned = _cfastprime.scan_lines(body, _cfastprime.OUT_LINES)
+                try:
+                    block, bad, _ = cli.parse_body(body, 0)
+                except ValueError:
+                    bad = True
+                numbers = None if bad is not None else list(block.numbers)
+                if scanned is None:
+                    # Left to Python: only for a bad line or a number of 2**64 or more.
+                    assert numbers is None or max(numbers) >= 2**64, body
+                else:
+                    assert numbers is not None, body
+                    assert scanned[0] == b"".join(b"%d is prime: %r\n" % (n, _is_prime(n)) for n in numbers), body

@@ -382,3 +382,18 @@ def test_missing_extension_warns_and_falls_back(tmp_path):
     code = "import warnings; warnings.simplefilter('error'); import fastprime; print(fastprime.implementation, fastprime.is_prime(97))"
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.stdout.split() == ["python", "True"], proc.stderr
+
+
+def test_big_numbers_with_small_factors(impl):
+    # Above 2**64 the compiled kernel looks for prime factors below 84 before the full
+    # test: every one of them must be found, and a number without one must go on.
+    big_prime = int(sympy.nextprime(1 << 70))
+    small = [p for p in range(2, 110) if sympy.isprime(p)]
+    for p in small:
+        assert impl.is_prime(p * big_prime) is False
+        assert impl.is_prime(p * (1 << 64) + p) is False
+        n = int(sympy.nextprime(p << 64))
+        assert impl.is_prime(n) is True
+        assert impl.next_prime(n - 1) == n
+        assert impl.prev_prime(n + 1) == n
+    assert impl.is_prime(big_prime * big_prime) is False

@@ -8,7 +8,8 @@ from the public functions: below that both implementations have deterministic te
 
 When gmpy2 is importable, GMP's own Baillie-PSW (``mpz_probab_prime_p`` with one
 repetition, GMP >= 6.2) is used instead of the pure-Python Lucas loop (set
-``FASTPRIME_NO_GMPY2=1`` to keep it out).  Neither path releases the
+``FASTPRIME_NO_GMPY2=1`` to keep it out).  gmpy2 is imported at the first test of a
+big number, not with fastprime.  Neither path releases the
 GIL; the executor sends big-int work to processes for that reason.
 """
 
@@ -18,7 +19,7 @@ import math
 
 from ._loader import env_flag
 
-__all__ = ["is_prime_big", "engine", "is_prime_big_python"]
+__all__ = ["is_prime_big", "engine", "is_prime_big_python"]  # engine: see __getattr__
 
 # Odd primes below 1000: trial division removes ~92% of random odd big numbers before
 # any modular exponentiation.  The product is checked with one gcd, which is far
@@ -146,12 +147,6 @@ def _load_gmpy2():
     return gmpy2
 
 
-_gmpy2 = _load_gmpy2()
-
-#: Which engine tests numbers >= 2**64: ``"gmpy2"`` or ``"python"``.
-engine = "gmpy2" if _gmpy2 is not None else "python"
-
-
 def _gmp_has_bpsw(gmpy2) -> bool:
     # mpz_probab_prime_p runs Baillie-PSW from GMP 6.2 on; before that, reps=1 meant a
     # single random-base Miller-Rabin round.  gmpy2 may be linked to a system GMP.
@@ -162,38 +157,65 @@ def _gmp_has_bpsw(gmpy2) -> bool:
         return False
 
 
-_GMP_BPSW = _gmpy2 is not None and _gmp_has_bpsw(_gmpy2)
-
-
 def _is_prime_big_gmpy2(n: int) -> bool:
-    if not _GMP_BPSW:
-        if math.gcd(n, _SMALL_PRODUCT) != 1 or _gmpy2.is_square(n):
+    gmpy2 = _engine()[1]
+    if not _gmp_has_bpsw(gmpy2):
+        if math.gcd(n, _SMALL_PRODUCT) != 1 or gmpy2.is_square(n):
             return False
-        return bool(_gmpy2.is_strong_bpsw_prp(n))
+        return bool(gmpy2.is_strong_bpsw_prp(n))
     # GMP's mpz_probab_prime_p: trial division, then Baillie-PSW (strong base-2 test and
     # a strong Lucas test with Selfridge's parameters; squares are caught by its
     # parameter search), then reps - 24 Miller-Rabin rounds: none with reps=1.  Faster
     # than composing gmpy2's is_strong_bpsw_prp, which runs its Lucas loop outside GMP.
-    return _gmpy2.is_prime(n, 1)
+    return bool(gmpy2.is_prime(n, 1))
 
 
 def _is_prime_big_any(n: int) -> bool:
     if not n & 1:
         return False
-    if _gmpy2 is not None:
+    if _engine()[1] is not None:
         return _is_prime_big_gmpy2(n)
     return is_prime_big_python(n)
 
 
-if _GMP_BPSW:
-    # Chosen once here rather than per call: the big-int path is also used for numbers
-    # only a little above 2**64, where a few Python-level calls are a visible cost.
-    def is_prime_big(n: int, _test=_gmpy2.is_prime) -> bool:
-        """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known)."""
-        return _test(n, 1)
+_chosen: list = []  # [(engine name, gmpy2 module or None, the test)], once chosen
 
-else:
 
-    def is_prime_big(n: int) -> bool:
-        """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known)."""
-        return _is_prime_big_any(n)
+def _engine():
+    """``(name, gmpy2 or None, test)``, chosen on first use: importing gmpy2 costs ~30 ms
+    (it reads its package metadata), which ``import fastprime`` should not pay for a
+    test of numbers >= 2**64 that may never come."""
+    if not _chosen:
+        gmpy2 = _load_gmpy2()
+        test = _gmp_test(gmpy2) if gmpy2 is not None and _gmp_has_bpsw(gmpy2) else _is_prime_big_any
+        _chosen.append(("gmpy2" if gmpy2 is not None else "python", gmpy2, test))
+    return _chosen[0]
+
+
+def _gmp_test(gmpy2):
+    # GMP's test bound once rather than looked up per call: the big-int path is also
+    # used for numbers only a little above 2**64, where a few Python-level calls are a
+    # visible cost.
+    def test(n: int, _test=gmpy2.is_prime) -> bool:
+        return _test(n, 1)  # type: ignore[no-any-return]
+
+    return test
+
+
+def is_prime_big(n: int) -> bool:
+    """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known).
+
+    The first call chooses the engine and puts its test in this function's place
+    (callers look it up as ``_bpsw.is_prime_big``), so later calls go straight to it.
+    """
+    global is_prime_big
+    test = _engine()[2]
+    is_prime_big = test
+    return test(n)
+
+
+def __getattr__(name: str) -> str:
+    #: ``engine``: which engine tests numbers >= 2**64, ``"gmpy2"`` or ``"python"``.
+    if name == "engine":
+        return _engine()[0]  # type: ignore[no-any-return]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,7 +10,8 @@ release it once per batch, which is what lets threads scale.
 
 cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
-from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_FromStringAndSize
+from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_FromStringAndSize, PyByteArray_Resize
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_FromStringAndSize
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_CheckExact
 from cpython.object cimport PyObject
@@ -22,7 +23,7 @@ from libc.stdint cimport (
 from libc.stdlib cimport free, malloc
 
 from fastprime._arguments import as_int
-from fastprime._bpsw import is_prime_big
+from fastprime import _bpsw
 
 
 cdef extern from "_kernel.h" nogil:
@@ -41,15 +42,55 @@ cdef object _U64 = 1 << 64
 cdef object _LARGEST_U64_PRIME = 18446744073709551557
 
 
+cdef extern from "_pylong.h":
+    int FP_GIL_DISABLED
+    int fp_pylong_u64(PyObject *obj, uint64_t *out) noexcept
+
 cdef inline int _to_u64(object n, uint64_t *out) except -1:
-    """Store ``n`` (an int) in ``*out``; return 0, or 1 if n < 0, or 2 if n >= 2**64."""
-    # Cython's conversion reads the digits directly: faster than
-    # PyLong_AsUnsignedLongLong; the exception is only for negative or big n.
+    """Store ``n`` (an exact int) in ``*out``; return 0, or 1 if n < 0, or 2 if n >= 2**64."""
+    cdef int kind = fp_pylong_u64(<PyObject *> n, out)
+    if kind != 3:
+        return kind
+    # Where ints cannot be read directly: Cython's conversion, which raises for
+    # negative or big n (an exception costs ~200 ns, so it is not the first choice).
     try:
         out[0] = n
     except OverflowError:
         return 1 if n < 0 else 2
     return 0
+
+
+cdef extern from *:
+    """
+    /* Products of consecutive odd primes, each below 2**30 (one CPython digit, so the
+       remainder of a big int by one is a single pass over its digits). */
+    static const uint32_t FP_BIG_SIEVE[4] = {111546435u, 58642669u, 600662303u, 33984931u};
+    /* 1 if r (a remainder by FP_BIG_SIEVE[k]) shares a factor with it. */
+    static inline int fp_shares_factor(uint64_t r, int k)
+    {
+        switch (k) {
+        case 0: return !(r % 3 && r % 5 && r % 7 && r % 11 && r % 13 && r % 17 && r % 19 && r % 23);
+        case 1: return !(r % 29 && r % 31 && r % 37 && r % 41 && r % 43);
+        case 2: return !(r % 47 && r % 53 && r % 59 && r % 61 && r % 67);
+        default: return !(r % 71 && r % 73 && r % 79 && r % 83);
+        }
+    }
+    """
+    const uint32_t FP_BIG_SIEVE[4]
+    bint fp_shares_factor(uint64_t r, int k) noexcept nogil
+
+
+cdef bint _big_is_prime(object n) except -1:
+    """is_prime for an int >= 2**64: a few remainders find most composites (three in
+    four random odd numbers have a prime factor below 84) before the full test, which
+    costs ~400 ns even with gmpy2 (half of it converting the number for GMP)."""
+    cdef int k
+    if not n & 1:
+        return False
+    for k in range(4):
+        if fp_shares_factor(<uint64_t> (n % FP_BIG_SIEVE[k]), k):
+            return False
+    return _bpsw.is_prime_big(n)
 
 
 def is_prime(n, /):
@@ -68,7 +109,7 @@ def is_prime(n, /):
         return fp_is_prime_u64(v)
     if kind == 1:
         return False
-    return is_prime_big(n)
+    return _big_is_prime(n)
 
 
 def next_prime(n, /):
@@ -85,7 +126,7 @@ def next_prime(n, /):
         if r:
             return r
     c = n + 1 + (n & 1)
-    while not is_prime_big(c):
+    while not _big_is_prime(c):
         c += 2
     return c
 
@@ -103,15 +144,11 @@ def prev_prime(n, /):
         return fp_prev_prime_u64(v)
     c = n - 1 - (n & 1)
     while c >= _U64:
-        if is_prime_big(c):
+        if _big_is_prime(c):
             return c
         c -= 2
     return _LARGEST_U64_PRIME
 
-
-cdef extern from "_pylong.h":
-    int FP_GIL_DISABLED
-    int fp_pylong_u64(PyObject *obj, uint64_t *out) noexcept
 
 cdef extern from *:
     """
@@ -213,7 +250,7 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
     finally:
         free(buf)
     for j in range(0, len(big), 2):
-        res[<Py_ssize_t> big[j]] = 1 if is_prime_big(big[j + 1]) else 0
+        res[<Py_ssize_t> big[j]] = _big_is_prime(big[j + 1])
     return flags
 
 
@@ -309,6 +346,89 @@ cdef class chain_results:
             self.produced -= 1
             return next(self)
         return (<list> self.current)[self.position - 1]
+
+
+cdef extern from "_lines.h" nogil:
+    ctypedef struct fp_line:
+        pass
+    size_t fp_lines_count(const char *text, size_t size) noexcept
+    int fp_lines_parse(const char *text, size_t size, fp_line *lines, uint64_t *values, size_t *count) noexcept
+    size_t fp_lines_render_size(int mode, const fp_line *lines, const unsigned char *prime, size_t count) noexcept
+    void fp_lines_render(int mode, const char *text, size_t size, const fp_line *lines,
+                         const unsigned char *prime, size_t count, char *out, size_t width) noexcept
+    int FP_OUT_LINES, FP_OUT_JSON, FP_OUT_PRIMES, FP_OUT_PRIMES_JSON, FP_OUT_COUNT
+
+#: The output modes of ``scan_lines``.
+OUT_LINES = FP_OUT_LINES
+OUT_JSON = FP_OUT_JSON
+OUT_PRIMES = FP_OUT_PRIMES
+OUT_PRIMES_JSON = FP_OUT_PRIMES_JSON
+OUT_COUNT = FP_OUT_COUNT
+
+
+def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=None):
+    """Parse, test and print a block of lines, one integer per line, without the GIL.
+
+    ``text``: bytes, or any contiguous buffer of bytes that nothing changes meanwhile.
+    Returns ``(output, primes, numbers, lines)``: the bytes to print (``mode``:
+    ``OUT_LINES`` ``'N is prime: B'``, ``OUT_JSON``, ``OUT_PRIMES`` and
+    ``OUT_PRIMES_JSON`` the primes only, ``OUT_COUNT`` nothing), how many numbers were
+    prime, how many there were, and how many lines the block has.  With ``out`` (a
+    bytearray, grown when too small, never shrunk), the output is written to its start
+    and ``output`` is how many bytes that is: a caller that reuses its buffers touches
+    no new memory (each new page costs a fault).
+
+    Blank lines and ``#`` comments are skipped.  Returns ``None`` when a line needs
+    Python's ``int()`` to judge it (a bad line, ``1_000``, a number of 2**64 or more):
+    the caller then reads the block the slow way, which also reports a bad line.
+    """
+    cdef const char *data = ""
+    cdef size_t size = text.shape[0], capacity, count = 0, primes = 0, i, width = 0
+    cdef fp_line *lines = NULL
+    cdef uint64_t *values = NULL
+    cdef unsigned char *prime = NULL
+    cdef int parsed = 0
+    cdef object output
+    cdef char *target
+    if mode < FP_OUT_LINES or mode > FP_OUT_COUNT:
+        raise ValueError(f"scan_lines(): unknown output mode {mode}")
+    if size:
+        data = <const char *> &text[0]
+    if size >= 0xFFFFFFFF:  # offsets are 32-bit; a block this large is one huge line anyway
+        return None
+    try:
+        with nogil:
+            capacity = fp_lines_count(data, size)
+            lines = <fp_line *> malloc(capacity * sizeof(fp_line))
+            values = <uint64_t *> malloc(capacity * sizeof(uint64_t))
+            prime = <unsigned char *> malloc(capacity)
+            if lines != NULL and values != NULL and prime != NULL:
+                parsed = fp_lines_parse(data, size, lines, values, &count)
+                if parsed:
+                    fp_is_prime_u64_batch(values, prime, count)
+                    for i in range(count):
+                        primes += prime[i]
+                    width = fp_lines_render_size(mode, lines, prime, count)
+        if lines == NULL or values == NULL or prime == NULL:
+            raise MemoryError()
+        if not parsed:
+            return None
+        if out is None:
+            output = PyBytes_FromStringAndSize(NULL, width)
+            target = PyBytes_AS_STRING(output)
+        else:
+            if <size_t> len(out) < width:
+                PyByteArray_Resize(out, width)
+            output = width
+            target = PyByteArray_AS_STRING(out)
+        if width:
+            with nogil:
+                fp_lines_render(mode, data, size, lines, prime, count, target, width)
+        return output, primes, count, capacity
+    finally:
+        free(lines)
+        free(values)
+        free(prime)
 
 
 ctypedef fused integer_t:

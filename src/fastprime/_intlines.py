@@ -1,19 +1,21 @@
 """Reading integers, one per line, from a binary stream in large blocks.
 
-The command line feeds files of 10**8 lines through this, so the common case is
-kept at C speed: a block of plain digits below 2**64 is parsed by numpy when it is
-installed, otherwise the block is split at newlines and every line goes through
-``int()`` in one ``map``.  Only a block that these reject (a blank line, a ``#``
-comment, a bad line) is walked line by line, which also finds the exact line to
-report.
+``BodyReader`` cuts the stream into blocks of whole lines.  With the compiled
+kernel the command line hands each one to ``_cfastprime.scan_lines``, which parses,
+tests and prints it in C; ``parse_body`` is the Python reading of a block, for the
+pure-Python implementation, for ``--next``/``--prev``, and for the blocks the C
+scanner leaves to ``int()``.  It splits the block at newlines and converts every
+line in one ``map``; only a block that this rejects (a blank line, a ``#`` comment,
+a bad line) is walked line by line, which also finds the exact line to report.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
-from typing import Any, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
-__all__ = ["BLOCK_SIZE", "BadLine", "Block", "parse_line", "read_blocks"]
+__all__ = ["BLOCK_SIZE", "BadLine", "Block", "BodyReader", "parse_body", "parse_line", "read_blocks"]
 
 #: Bytes read per block: large enough that per-block costs vanish, small enough
 #: that memory stays flat and results start flowing at once.
@@ -29,7 +31,7 @@ class _Reader(Protocol):
 
 @dataclass(frozen=True)
 class Block:
-    """Consecutive numbers from the input (a list of ints, or a numpy array).
+    """Consecutive numbers from the input (a list of ints).
 
     ``text`` holds the block's lines exactly as read, joined by newlines, when every
     one is already in canonical form (plain ASCII digits, no sign, no leading zero),
@@ -37,7 +39,7 @@ class Block:
     ``nbytes`` is how much of the input the block covers (for progress reports).
     """
 
-    numbers: Sequence[int]  # a list; a numpy uint64 array if read with arrays=True
+    numbers: Sequence[int]
     text: Optional[bytes]
     nbytes: int
 
@@ -70,6 +72,100 @@ def parse_line(line: bytes) -> Optional[int]:
     return int(text)
 
 
+class BodyReader:
+    """A binary stream's text in blocks of whole lines, read into reusable buffers.
+
+    Iterating yields ``(body, nbytes)``: ``body`` a memoryview of about
+    ``block_size`` bytes of lines, without the newline after the last one, and
+    ``nbytes`` how much of the stream it covers (for progress reports).  A UTF-8 byte
+    order mark at the start is dropped; a line longer than a block is read to its end.
+
+    A body stays valid until it is handed back to ``recycle``, which lets its buffer
+    take a later block: the stream is read straight into it, and on a long input no
+    new memory is touched (fresh memory costs a page fault per 4 KiB).  A consumer
+    that never recycles only costs a new buffer per block.
+    """
+
+    def __init__(self, stream: _Reader, *, block_size: int = BLOCK_SIZE) -> None:
+        self._stream = stream
+        self._block_size = block_size
+        self._free: List[bytearray] = []
+        # id(body) -> (body, a view of its whole buffer, the buffer)
+        self._owners: Dict[int, Tuple[memoryview, memoryview, bytearray]] = {}
+
+    def recycle(self, body: memoryview) -> None:
+        """Hand a body back: its buffer may be reused from now on."""
+        entry = self._owners.pop(id(body), None)
+        if entry is None or entry[0] is not body:
+            return
+        _, whole, buffer = entry
+        body.release()
+        whole.release()
+        self._keep(buffer)
+
+    def _keep(self, buffer: bytearray) -> None:
+        if len(buffer) == self._block_size + _CARRY_ROOM:
+            self._free.append(buffer)
+
+    def _buffer(self, size: int) -> bytearray:
+        if size <= self._block_size + _CARRY_ROOM:
+            return self._free.pop() if self._free else bytearray(self._block_size + _CARRY_ROOM)
+        return bytearray(size)
+
+    def _fill(self, view: memoryview) -> int:
+        readinto = getattr(self._stream, "readinto", None)
+        if readinto is not None:
+            try:
+                return readinto(view) or 0
+            except (NotImplementedError, io.UnsupportedOperation):
+                pass
+        data = self._stream.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def __iter__(self) -> Iterator[Tuple[memoryview, int]]:
+        carry = b""
+        first = True
+        while True:
+            kept = len(carry)
+            buffer = self._buffer(kept + self._block_size)
+            whole = memoryview(buffer)
+            whole[:kept] = carry
+            got = self._fill(whole[kept : kept + self._block_size])
+            start = 0
+            if first:
+                first = False
+                if bytes(whole[:3]) == _BOM:
+                    start = len(_BOM)
+            end = kept + got
+            if not got:
+                if end > start:
+                    yield self._lend(whole, buffer, start, end), end - start
+                else:
+                    whole.release()
+                    self._keep(buffer)
+                return
+            cut = buffer.rfind(b"\n", start, end)
+            if cut < 0:
+                # One line longer than a block (a number with a million digits):
+                # keep reading until its end.
+                carry = bytes(whole[start:end])
+                whole.release()
+                self._keep(buffer)
+                continue
+            carry = bytes(whole[cut + 1 : end])
+            yield self._lend(whole, buffer, start, cut), cut + 1 - start
+
+    def _lend(self, whole: memoryview, buffer: bytearray, start: int, stop: int) -> memoryview:
+        body = whole[start:stop]
+        self._owners[id(body)] = (body, whole, buffer)
+        return body
+
+
+# Room in a pooled buffer for the end of the previous block's last line.
+_CARRY_ROOM = 4096
+
+
 def read_blocks(
     stream: _Reader,
     *,
@@ -77,120 +173,43 @@ def read_blocks(
     minimum: Optional[int] = None,
     below_minimum: str = "is too small",
     want_text: bool = True,
-    use_numpy: Optional[bool] = None,
-    arrays: bool = False,
 ) -> Iterator[Union[Block, BadLine]]:
     """Yield ``Block``s of the integers in ``stream``, one integer per line.
 
-    ``stream.read(block_size)`` must return bytes (b"" at the end).  Blank lines
-    and ``#`` comments are skipped.  At the first line that is not an integer (or
-    is below ``minimum``, described by ``below_minimum``), the numbers before it are
-    yielded, then a ``BadLine``, and nothing more is read.
-
+    Blank lines and ``#`` comments are skipped.  At the first line that is not an
+    integer (or is below ``minimum``, described by ``below_minimum``), the numbers
+    before it are yielded, then a ``BadLine``, and nothing more is read.
     ``want_text=False`` says the caller never echoes the lines (``Block.text`` is
-    then always None).  ``use_numpy``: parse plain blocks of numbers below 2**64
-    with numpy, about twice as fast as ``int()`` per line; None means "when numpy is
-    installed and the input is large enough to repay importing it".  ``arrays``: the
-    blocks numpy parsed keep their numbers as the numpy ``uint64`` array.
+    then always None).
     """
-    np: Any = None
     lines_before = 0
-    carry = b""
-    first = True
-    while True:
-        data = stream.read(block_size)
-        if first:
-            first = False
-            if data.startswith(_BOM):
-                data = data[len(_BOM):]
-            if use_numpy or (use_numpy is None and len(data) >= _NUMPY_WORTH_IT):
-                np = _numpy()
-        at_end = not data
-        buf = carry + data if carry else data
-        if at_end:
-            body, carry = buf, b""
-            if not body:
-                return
-            nbytes = len(body)
-        else:
-            cut = buf.rfind(b"\n")
-            if cut < 0:
-                # One line longer than a block (a number with a million digits):
-                # keep reading until its end.
-                carry = buf
-                continue
-            body, carry = buf[:cut], buf[cut + 1:]
-            nbytes = cut + 1
-        parsed = _parse_with_numpy(np, body, minimum, want_text, arrays, nbytes) if np is not None else None
-        if parsed is not None:
-            block, bad, nlines = parsed, None, len(parsed.numbers)
-        else:
-            block, bad, nlines = _parse(body, lines_before, minimum, below_minimum, want_text, nbytes)
+    reader = BodyReader(stream, block_size=block_size)
+    for view, nbytes in reader:
+        body = bytes(view)
+        reader.recycle(view)
+        block, bad, nlines = parse_body(body, lines_before, minimum, below_minimum, want_text, nbytes)
         if len(block.numbers) or block.nbytes:
             yield block
         if bad is not None:
             yield bad
             return
-        if at_end:
-            return
         lines_before += nlines
 
 
-_NUMPY_WORTH_IT = 1 << 16
-_U64_MAX = (1 << 64) - 1
-
-
-def _numpy() -> Any:
-    try:
-        import numpy
-    except ImportError:
-        return None
-    return numpy
-
-
-def _parse_with_numpy(
-    np: Any, body: bytes, minimum: Optional[int], want_text: bool, arrays: bool, nbytes: int
-) -> Optional[Block]:
-    # Only lines of plain ASCII digits, none blank: anything else (signs, spaces,
-    # comments, blank lines, bad lines) is left to the int() path, which knows
-    # how to report it.
-    digits = body.replace(b"\n", b"")
-    if not digits.isdigit():
-        return None
-    nlines = len(body) - len(digits) + 1  # the newlines removed, plus one
-    try:
-        values = np.fromstring(body, dtype=np.uint64, sep="\n")
-    except ValueError:
-        return None
-    # fromstring skips blank lines (the count catches them) and clamps numbers
-    # >= 2**64 to 2**64 - 1 (so that value is left to int(), which is exact).
-    if len(values) != nlines or bool((values == _U64_MAX).any()):
-        return None
-    if minimum is not None and int(values.min()) < minimum:
-        return None
-    numbers = values if arrays else values.tolist()
-    # The lines are canonical when none has a leading zero: then each line has as
-    # many digits as its value needs, which numpy counts without splitting lines.
-    canonical = want_text and _digits_needed(np, values) == len(digits)
-    return Block(numbers, body if canonical else None, nbytes)
-
-
-_POWERS_OF_TEN = [10**k for k in range(1, 20)]
-
-
-def _digits_needed(np: Any, values: Any) -> int:
-    powers = np.array(_POWERS_OF_TEN, dtype=np.uint64)
-    return int(np.searchsorted(powers, values, side="right").sum()) + len(values)
-
-
-def _parse(
+def parse_body(
     body: bytes,
     lines_before: int,
-    minimum: Optional[int],
-    below_minimum: str,
-    want_text: bool,
-    nbytes: int,
+    minimum: Optional[int] = None,
+    below_minimum: str = "is too small",
+    want_text: bool = True,
+    nbytes: int = 0,
 ) -> Tuple[Block, Optional[BadLine], int]:
+    """The numbers of one block from ``read_bodies``, with ``int()``.
+
+    Returns ``(block, bad, lines)``: the numbers up to the first bad line (or all of
+    them), that line as a ``BadLine`` numbered after ``lines_before`` earlier lines
+    (or None), and how many lines the block has.
+    """
     lines = body.split(b"\n")
     try:
         numbers = list(map(int, lines))

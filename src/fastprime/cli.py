@@ -1,13 +1,14 @@
 """The ``fastprime`` command (also ``python -m fastprime``).
 
 Numbers come from the command line, a file or standard input; every one of them
-goes through ``fastprime.Executor``.  Files are streamed in blocks of about a MiB:
-while the executor tests a few blocks on every core, this thread parses the next
-ones and writes each finished block's results as one string, so memory stays flat
-however long the input is.  Blocks go through ``executor.map``, except that, with
-the compiled kernel on threads and numpy installed, a block of plain 64-bit
-numbers is parsed by numpy and tested whole (``is_prime_array`` as one executor
-task): no Python int per number on the way.
+goes through ``fastprime.Executor``.  Files are streamed in blocks of about a MiB,
+a few blocks in flight at once, and each finished block's output is written as one
+string, so memory stays flat however long the input is.  With the compiled kernel
+on threads, a block is one executor task that parses, tests and prints it in C
+without the GIL (``_cfastprime.scan_lines``): no Python object per number, and
+every core busy.  Otherwise, and for the rare block that needs Python's ``int()``
+(a bad line, a number of 2**64 or more), the block is parsed here and its numbers
+go through ``executor.map``.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
-import importlib.util
 import itertools
 import os
 import signal
 import sys
 import threading
-from typing import Any, BinaryIO, Callable, Deque, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Any, BinaryIO, Callable, Deque, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 import fastprime
 
 from ._docs_example import PRIMES
-from ._intlines import BadLine, Block, parse_line, read_blocks
+from ._intlines import BadLine, Block, BodyReader, parse_body, parse_line
 
 __all__ = ["main", "PRIMES"]
 
@@ -166,10 +166,9 @@ def _version_text() -> str:
 
 
 # ---------------------------------------------------------------------------
-# Rendering results.  Each renderer turns one block's numbers and results into
-# the bytes to write.  Per-number Python work is what limits a streamed run, so
-# lines are built by joins and replaces over whole blocks, never one at a time.
-# ``results`` is a list, or a numpy bool array for blocks tested as arrays.
+# Rendering results, for the blocks read in Python (the C scanner prints its own,
+# byte for byte the same).  Each renderer turns one block's numbers and results into
+# the bytes to write, by joins over the whole block, never a line at a time.
 
 _Render = Callable[[Block, Sequence[Any]], bytes]
 
@@ -178,65 +177,13 @@ _JSON_HEAD = b'{"n": '
 _JSON_SUFFIXES = (b', "is_prime": false}\n' + _JSON_HEAD, b', "is_prime": true}\n' + _JSON_HEAD)
 
 
-def _as_list(values: Sequence[Any]) -> List[Any]:
-    return values if isinstance(values, list) else values.tolist()  # type: ignore[attr-defined]
-
-
-def _count_true(results: Sequence[Any]) -> int:
-    if isinstance(results, list):
-        return results.count(True)
-    return int(results.sum())  # type: ignore[attr-defined]
-
-
-def _interleave(texts: List[bytes], suffixes: Sequence[bytes], results: Sequence[Any]) -> bytes:
+def _suffixed(block: Block, suffixes: Sequence[bytes], results: Sequence[Any]) -> bytes:
+    """Every number's text, each followed by ``suffixes[result]``."""
+    texts = block.text.split(b"\n") if block.text is not None else [b"%d" % n for n in block.numbers]
     # texts[i] + suffixes[results[i]] for every i, joined, without a Python-level loop.
     parts: List[bytes] = [b""] * (2 * len(texts))
     parts[::2] = texts
-    parts[1::2] = map(suffixes.__getitem__, _as_list(results))
-    return b"".join(parts)
-
-
-def _suffixed(block: Block, suffixes: Sequence[bytes], results: Sequence[Any]) -> bytes:
-    """Every number's text, each followed by ``suffixes[result]``."""
-    if block.text is not None:
-        np = sys.modules.get("numpy")
-        if np is not None and isinstance(results, np.ndarray):
-            return _echo(np, block.text, suffixes, results)
-        texts = block.text.split(b"\n")
-    else:
-        texts = [b"%d" % n for n in _as_list(block.numbers)]
-    return _interleave(texts, suffixes, results)
-
-
-def _echo(np: Any, text: bytes, suffixes: Sequence[bytes], results: Any) -> bytes:
-    """``text``'s lines (as read), each followed by ``suffixes[result]``.
-
-    Most numbers share one answer (most random numbers are composite; a file of
-    primes is all prime): the lines with the common answer get their suffix from one
-    ``bytes.replace`` per run of them, and only the rare lines are handled one by one.
-    """
-    count = len(results)
-    primes = int(np.count_nonzero(results))
-    common = primes * 2 > count
-    rare = np.flatnonzero(results != common)
-    if len(rare) * 4 > count:  # no clear majority: one line at a time is cheaper
-        return _interleave(text.split(b"\n"), suffixes, results)
-    common_suffix, rare_suffix = suffixes[common], suffixes[not common]
-    if not len(rare):
-        return text.replace(b"\n", common_suffix) + common_suffix
-    newlines = np.flatnonzero(np.frombuffer(text, dtype=np.uint8) == 10)
-    ends = np.append(newlines, len(text))  # line i is text[starts[i]:ends[i]]
-    starts = np.concatenate(([0], newlines + 1))
-    parts = []
-    done = 0
-    for start, end in zip(starts[rare].tolist(), ends[rare].tolist()):
-        if start > done:  # the common lines before this rare one, each ending in "\n"
-            parts.append(text[done:start].replace(b"\n", common_suffix))
-        parts.append(text[start:end])
-        parts.append(rare_suffix)
-        done = end + 1
-    if done < len(text):
-        parts.append(text[done:].replace(b"\n", common_suffix) + common_suffix)
+    parts[1::2] = map(suffixes.__getitem__, results)
     return b"".join(parts)
 
 
@@ -250,13 +197,8 @@ def _render_json(block: Block, results: Sequence[Any]) -> bytes:
 
 
 def _prime_texts(block: Block, results: Sequence[Any]) -> List[bytes]:
-    # Only the primes are printed: pick them first (numpy does it for arrays), then
-    # format just those.
-    if isinstance(results, list):
-        primes = itertools.compress(_as_list(block.numbers), results)
-    else:
-        primes = block.numbers[results].tolist()  # type: ignore[call-overload]
-    return [b"%d" % n for n in primes]
+    # Only the primes are printed: pick them first, then format just those.
+    return [b"%d" % n for n in itertools.compress(block.numbers, results)]
 
 
 def _render_primes(block: Block, results: Sequence[Any]) -> bytes:
@@ -279,7 +221,7 @@ def _render_values_json(key: str) -> _Render:
     line = b'{"n": %d, "' + key.encode() + b'": %d}\n'
 
     def render(block: Block, results: Sequence[Any]) -> bytes:
-        return b"".join([line % pair for pair in zip(_as_list(block.numbers), results)])
+        return b"".join([line % pair for pair in zip(block.numbers, results)])
 
     return render
 
@@ -294,6 +236,8 @@ class _Job:
         self.echoes = not (args.count or args.next or args.prev or args.only_primes)
         self.minimum: Optional[int] = None
         self.below_minimum = ""
+        # What the compiled scanner prints for this job (None: it cannot do the job).
+        self.scan_mode: Optional[str] = None
         if args.next:
             self.function: Callable[[Any], Any] = fastprime.next_prime
             self.render: _Render = _render_values_json("next_prime") if args.json else _render_values
@@ -306,8 +250,12 @@ class _Job:
             self.function = fastprime.is_prime
             if args.only_primes:
                 self.render = _render_primes_json if args.json else _render_primes
+                self.scan_mode = "OUT_PRIMES_JSON" if args.json else "OUT_PRIMES"
             else:
                 self.render = _render_json if args.json else _render_lines
+                self.scan_mode = "OUT_JSON" if args.json else "OUT_LINES"
+            if args.count:
+                self.scan_mode = "OUT_COUNT"
 
     def summary(self, primes: int, total: int) -> bytes:
         """The line ``--count`` prints at the end."""
@@ -389,6 +337,14 @@ class _InterruptibleReader:
         finally:
             self._ctrl_c.reading = False
 
+    def readinto(self, buffer: Any, /) -> Optional[int]:
+        self._ctrl_c.check()
+        self._ctrl_c.reading = True
+        try:
+            return self._stream.readinto(buffer)  # type: ignore[attr-defined, no-any-return]
+        finally:
+            self._ctrl_c.reading = False
+
 
 def _stop_now() -> None:
     """The second Ctrl-C: end the worker processes and this one, now."""
@@ -407,7 +363,7 @@ class _Run:
         self.args = args
         self.job = _Job(args)
         self.executor: Optional[Any] = None
-        self.by_arrays = False
+        self.scanner: Optional[Tuple[Callable[[bytes, int], Any], int]] = None
         self.window = 1
         self.ctrl_c = _CtrlC()
         sys.stdout.flush()
@@ -417,14 +373,12 @@ class _Run:
         self.executor = fastprime.Executor(
             max_workers=self.args.workers, backend=self.args.backend, initializer=_quiet_worker
         )
-        # Streams of plain 64-bit numbers skip the Python int per number when they can:
-        # numpy parses a block, the kernel tests it whole in a worker thread.
-        self.by_arrays = (
-            self.job.function is fastprime.is_prime
-            and fastprime.implementation == "cython"
-            and self.executor.backend == "thread"
-            and importlib.util.find_spec("numpy") is not None
-        )
+        # With the compiled kernel on threads, whole blocks are parsed, tested and
+        # printed in C, in the worker threads, without the GIL.
+        if self.job.scan_mode is not None and fastprime.implementation == "cython" and self.executor.backend == "thread":
+            from . import _cfastprime
+
+            self.scanner = (_cfastprime.scan_lines, getattr(_cfastprime, self.job.scan_mode))
         from .executor import default_max_workers
 
         self.window = 2 * (self.args.workers or default_max_workers()) + 1
@@ -447,14 +401,14 @@ class _Run:
             self.executor.shutdown(wait=True)
             self.executor = None
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: Union[bytes, memoryview]) -> None:
         if data:
             self.out.write(data)
             self.out.flush()
 
 
 class _Output(Protocol):
-    def write(self, data: bytes, /) -> int: ...
+    def write(self, data: Union[bytes, memoryview], /) -> int: ...
 
     def flush(self) -> None: ...
 
@@ -465,8 +419,8 @@ class _TextAsBinary:
     def __init__(self, stream: Any) -> None:
         self._stream = stream
 
-    def write(self, data: bytes) -> int:
-        return int(self._stream.write(data.decode("utf-8")))
+    def write(self, data: Union[bytes, memoryview]) -> int:
+        return int(self._stream.write(bytes(data).decode("utf-8")))
 
     def flush(self) -> None:
         self._stream.flush()
@@ -490,32 +444,22 @@ def _run_stream(run: _Run, stream: BinaryIO, name: str, size: Optional[int]) -> 
     job = run.job
     executor = run.start_executor()
     ends: List[Union[BadLine, OSError]] = []
-    blocks = _blocks_until_the_end(
-        read_blocks(
-            _InterruptibleReader(stream, run.ctrl_c),
-            minimum=job.minimum,
-            below_minimum=job.below_minimum,
-            want_text=job.echoes,
-            arrays=run.by_arrays,
-        ),
-        ends,
-    )
-    if run.by_arrays:
-        tested = _test_blocks_by_arrays(executor, blocks, run.window)
+    reader = BodyReader(_InterruptibleReader(stream, run.ctrl_c))
+    bodies = _bodies_until_the_end(reader, ends)
+    if run.scanner is not None:
+        done = _scan_bodies(run, executor, reader, bodies, ends)
     else:
-        tested = _test_blocks_by_map(executor, job.function, blocks)
+        done = _test_bodies(run, executor, reader, bodies, ends)
     bar = _progress_bar(run.args, size)
     primes = total = 0
     try:
-        for block, results in tested:
+        for output, block_primes, block_total, nbytes in done:
             run.ctrl_c.check()
-            if job.count:
-                primes += _count_true(results)
-                total += len(results)
-            else:
-                run.write(job.render(block, results))
+            primes += block_primes
+            total += block_total
+            run.write(output)
             if bar is not None:
-                bar.update(block.nbytes)
+                bar.update(nbytes)
     finally:
         if bar is not None:
             bar.close()
@@ -530,69 +474,100 @@ def _run_stream(run: _Run, stream: BinaryIO, name: str, size: Optional[int]) -> 
     return EXIT_OK
 
 
-def _blocks_until_the_end(items: Iterator[Union[Block, BadLine]], ends: List[Union[BadLine, OSError]]) -> Iterator[Block]:
-    """The blocks that hold numbers; a bad line or a read error ends them, kept in ``ends``."""
+# A finished block: (output, primes, numbers, bytes of input), see _run_stream; and a
+# block of lines read (see BodyReader).  The output is only valid until the next
+# block is asked for.
+_Done = Tuple[Union[bytes, memoryview], int, int, int]
+_Bodies = Iterator[Tuple[memoryview, int]]
+
+
+def _bad_line(ends: List[Union[BadLine, OSError]]) -> bool:
+    return any(isinstance(end, BadLine) for end in ends)
+
+
+def _bodies_until_the_end(bodies: Iterable[Tuple[memoryview, int]], ends: List[Union[BadLine, OSError]]) -> _Bodies:
+    """The blocks of lines; a read error ends them, kept in ``ends``."""
     try:
-        for item in items:
-            if isinstance(item, BadLine):
-                ends.append(item)
-                return
-            if len(item.numbers):
-                yield item
+        yield from bodies
     except OSError as exc:
         ends.append(exc)
 
 
-def _test_blocks_by_map(
-    executor: Any, function: Callable[[Any], Any], blocks: Iterator[Block]
-) -> Iterator[Tuple[Block, Sequence[Any]]]:
-    """Each block with its results, through one ``executor.map`` over all the numbers.
+def _test_in_python(run: _Run, executor: Any, body: memoryview, nbytes: int, lines_before: int,
+                    ends: List[Union[BadLine, OSError]]) -> Tuple[_Done, int]:
+    """One block read with ``int()``, its numbers through ``executor.map``; and its lines.
 
-    The executor reads the numbers lazily, in its own chunks, while earlier chunks are
-    tested; a block's results are gathered as they come and handed on in one list.
+    A bad line ends the block (and the run): it goes to ``ends``, after the numbers
+    before it.
     """
-    pending: Deque[Block] = collections.deque()
-
-    def numbers() -> Iterator[Sequence[int]]:
-        for block in blocks:
-            pending.append(block)  # before its numbers are read, so before any result
-            yield block.numbers
-
-    results = executor.map(function, itertools.chain.from_iterable(numbers()))
-    for first in results:
-        block = pending.popleft()
-        block_results = [first]
-        block_results.extend(itertools.islice(results, len(block.numbers) - 1))
-        yield block, block_results
+    job = run.job
+    block, bad, lines = parse_body(bytes(body), lines_before, job.minimum, job.below_minimum, job.echoes, nbytes)
+    if bad is not None:
+        ends.append(bad)
+    if not block.numbers:
+        return (b"", 0, 0, block.nbytes), lines
+    results = list(executor.map(job.function, block.numbers))
+    output = b"" if job.count else job.render(block, results)
+    return (output, results.count(True), len(results), block.nbytes), lines
 
 
-def _test_blocks_by_arrays(
-    executor: Any, blocks: Iterator[Block], window: int
-) -> Iterator[Tuple[Block, Sequence[Any]]]:
-    """Each block with its results; blocks that numpy parsed are tested as whole arrays.
+def _test_bodies(run: _Run, executor: Any, reader: BodyReader, bodies: _Bodies,
+                 ends: List[Union[BadLine, OSError]]) -> Iterator[_Done]:
+    """Each block in Python, one after the other (``executor.map`` spreads its numbers)."""
+    lines_before = 0
+    for body, nbytes in bodies:
+        done, lines = _test_in_python(run, executor, body, nbytes, lines_before, ends)
+        reader.recycle(body)
+        yield done
+        if _bad_line(ends):
+            return
+        lines_before += lines
 
-    A block of plain numbers below 2**64 is one executor task, ``is_prime_array`` on
-    it in a worker thread (the kernel's GIL-free loop, no Python object per number),
-    while this thread parses the next blocks and prints the finished ones.  Any other
-    block (comments, signs, numbers >= 2**64...) goes through ``executor.map``, which
-    can send big numbers to worker processes.  ``window`` blocks at most are in flight.
+
+def _scan_bodies(run: _Run, executor: Any, reader: BodyReader, bodies: _Bodies,
+                 ends: List[Union[BadLine, OSError]]) -> Iterator[_Done]:
+    """Each block as one executor task of the C scanner, ``run.window`` in flight.
+
+    This thread only reads blocks and hands on finished ones, in order.  A block the
+    scanner leaves to Python (None) is read here the slow way, which also finds the
+    bad line that ends the run; blocks after it are dropped unread.
     """
-    pending: Deque[Tuple[Block, Any]] = collections.deque()
-    for block in blocks:
-        if isinstance(block.numbers, list):
-            pending.append((block, executor.map(fastprime.is_prime, block.numbers)))
+    scan, mode = run.scanner  # type: ignore[misc]
+    pending: Deque[Tuple[Any, memoryview, int, bytearray]] = collections.deque()
+    lines_before = 0  # of the blocks finished: a bad line's number counts from them
+    # Output buffers, reused as the input's are: a block's output is written before
+    # the next block is finished, so window + 2 buffers suffice.
+    spare: List[bytearray] = []
+    written: List[bytearray] = []
+
+    def finish() -> _Done:
+        nonlocal lines_before
+        spare.extend(written)  # the previous block's output is out by now
+        written.clear()
+        future, body, nbytes, out = pending.popleft()
+        found = future.result()
+        if found is None:
+            done, lines = _test_in_python(run, executor, body, nbytes, lines_before, ends)
+            spare.append(out)
         else:
-            pending.append((block, executor.submit(fastprime.is_prime_array, block.numbers, workers=1)))
-        while len(pending) > window:
-            yield _finished(*pending.popleft())
-    while pending:
-        yield _finished(*pending.popleft())
+            width, primes, total, lines = found
+            done = memoryview(out)[:width], primes, total, nbytes
+            written.append(out)
+        reader.recycle(body)
+        lines_before += lines
+        return done
 
-
-def _finished(block: Block, work: Any) -> Tuple[Block, Sequence[Any]]:
-    if isinstance(work, concurrent.futures.Future):
-        return block, work.result()  # a numpy bool array
-    return block, list(work)
+    for body, nbytes in bodies:
+        out = spare.pop() if spare else bytearray()
+        pending.append((executor.submit(scan, body, mode, out), body, nbytes, out))
+        while len(pending) > run.window:
+            yield finish()
+            if _bad_line(ends):
+                return
+    while pending:  # after the last block, or a read error: what was read still counts
+        yield finish()
+        if _bad_line(ends):
+            return
 
 
 def _run_interactive(run: _Run) -> int:

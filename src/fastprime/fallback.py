@@ -15,7 +15,7 @@ import sys
 from typing import Iterable, Iterator, List, Optional, Tuple
 
 from ._arguments import as_int
-from ._bpsw import is_prime_big
+from . import _bpsw
 
 __all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_flags", "is_prime_many", "chain_results", "is_prime_into"]
 
@@ -76,7 +76,7 @@ def _is_prime_u64(n: int) -> bool:
 def _is_prime_int(n: int) -> bool:
     if n < _U64:
         return n >= 2 and _is_prime_u64(n)
-    return is_prime_big(n)
+    return _bpsw.is_prime_big(n)
 
 
 def is_prime(n: object) -> bool:
