@@ -796,3 +796,24 @@ def test_scanner_digit_runs_of_every_length_and_ending():
                 else:
                     assert numbers is not None, body
                     assert scanned[0] == b"".join(b"%d is prime: %r\n" % (n, _is_prime(n)) for n in numbers), body
+
+
+@pytest.mark.compiled
+def test_scanner_writes_into_a_reused_buffer():
+    from fastprime import _cfastprime
+
+    out = bytearray()
+    first = b"\n".join(b"%d" % n for n in range(1000))
+    width, primes, total, lines = _cfastprime.scan_lines(first, _cfastprime.OUT_LINES, out)
+    expected = _cfastprime.scan_lines(first, _cfastprime.OUT_LINES)[0]
+    assert bytes(out[:width]) == expected and (primes, total, lines) == (168, 1000, 1000)
+    size = len(out)
+    # A smaller block reuses the buffer as it is; it is never shrunk.
+    width, primes, total, _ = _cfastprime.scan_lines(b"2\n3\n4", _cfastprime.OUT_PRIMES, out)
+    assert bytes(out[:width]) == b"2\n3\n" and len(out) == size
+    # A buffer that must grow while a view of it is held: the output comes as bytes.
+    view = memoryview(out)
+    bigger = first + b"\n" + first
+    output, primes, _, _ = _cfastprime.scan_lines(bigger, _cfastprime.OUT_LINES, out)
+    assert output == _cfastprime.scan_lines(bigger, _cfastprime.OUT_LINES)[0]
+    view.release()

@@ -40,3 +40,14 @@ def is_prime_into(values: Any, out: Any, /) -> None:
     uint8 buffer of the same length (1 = prime), with the GIL released for the call.
     Negative values give 0.
     """
+
+OUT_LINES: int
+OUT_JSON: int
+OUT_PRIMES: int
+OUT_PRIMES_JSON: int
+OUT_COUNT: int
+
+def scan_lines(text: Any, mode: int, out: Optional[bytearray] = None) -> Optional[Tuple[Any, int, int, int]]:
+    """Parse, test and print a block of lines (one integer per line) without the GIL:
+    (output, primes, numbers, lines), or None when a line needs Python's int().
+    With out (a bytearray), the output goes there and output is its length."""

@@ -375,8 +375,9 @@ def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=N
     ``OUT_PRIMES_JSON`` the primes only, ``OUT_COUNT`` nothing), how many numbers were
     prime, how many there were, and how many lines the block has.  With ``out`` (a
     bytearray, grown when too small, never shrunk), the output is written to its start
-    and ``output`` is how many bytes that is: a caller that reuses its buffers touches
-    no new memory (each new page costs a fault).
+    and ``output`` is how many bytes that is (or the bytes, if ``out`` could not grow
+    because a view of it is held): a caller that reuses its buffers touches no new
+    memory (each new page costs a fault).
 
     Blank lines and ``#`` comments are skipped.  Returns ``None`` when a line needs
     Python's ``int()`` to judge it (a bad line, ``1_000``, a number of 2**64 or more):
@@ -413,12 +414,15 @@ def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=N
             raise MemoryError()
         if not parsed:
             return None
+        if out is not None and <size_t> len(out) < width:
+            try:
+                PyByteArray_Resize(out, width)
+            except BufferError:  # a view of it is still held: do without it
+                out = None
         if out is None:
             output = PyBytes_FromStringAndSize(NULL, width)
             target = PyBytes_AS_STRING(output)
         else:
-            if <size_t> len(out) < width:
-                PyByteArray_Resize(out, width)
             output = width
             target = PyByteArray_AS_STRING(out)
         if width:

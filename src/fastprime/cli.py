@@ -149,11 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-V",
         "--version",
-        action="version",
-        version=_version_text(),
+        action=_VersionAction,
         help="show the version and the implementation in use, and exit",
     )
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, its text made only when asked for: naming the big-int engine
+    imports gmpy2, which would cost every run ~25 ms of start-up."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any, option_string: Optional[str] = None) -> None:
+        parser._print_message(_version_text() + "\n", sys.stdout)
+        parser.exit()
 
 
 def _version_text() -> str:
@@ -550,9 +561,13 @@ def _scan_bodies(run: _Run, executor: Any, reader: BodyReader, bodies: _Bodies,
             done, lines = _test_in_python(run, executor, body, nbytes, lines_before, ends)
             spare.append(out)
         else:
-            width, primes, total, lines = found
-            done = memoryview(out)[:width], primes, total, nbytes
-            written.append(out)
+            output, primes, total, lines = found
+            if isinstance(output, int):  # the output is in out, which is ours again later
+                done = memoryview(out)[:output], primes, total, nbytes
+                written.append(out)
+            else:
+                done = output, primes, total, nbytes
+                spare.append(out)
         reader.recycle(body)
         lines_before += lines
         return done
