@@ -9,6 +9,7 @@ missing extension is an error, not a skip, so a broken build cannot pass unnotic
 from __future__ import annotations
 
 import os
+import random
 from pathlib import Path
 
 # sympy is the independent reference: keep it on its own pure-Python arithmetic, so it
@@ -87,3 +88,24 @@ def read_vectors():
         number, verdict = body.split()
         rows.append((int(number), verdict == "prime", note.strip()))
     return rows
+
+
+def random_number_line(rng: random.Random) -> bytes:
+    """A line as the command line may read it: a number in any form it accepts (signs,
+    leading zeros, spaces, comments, CRLF), or a blank or comment line."""
+    kind = rng.random()
+    if kind < 0.05:
+        return rng.choice([b"", b"   ", b"# a comment", b"\t# indented comment", b"\r"])
+    n = rng.choice([rng.getrandbits(64), rng.randrange(1000), rng.getrandbits(rng.randint(1, 64)), 0, 1, 2**64 - 1])
+    text = b"%d" % n
+    if rng.random() < 0.1:
+        text = b"0" * rng.randint(1, 12) + text
+    if rng.random() < 0.1:
+        text = rng.choice([b"+", b"-"]) + text
+    if rng.random() < 0.1:
+        text = b" \t"[rng.randint(0, 1) :] + text + b"  "
+    if rng.random() < 0.05:
+        text += b" # note"
+    if rng.random() < 0.05:
+        text += b"\r"
+    return text

@@ -29,7 +29,7 @@ import fastprime
 from fastprime import cli
 from fastprime._intlines import BadLine, Block, read_blocks
 
-from conftest import PURE_ONLY, sieve
+from conftest import PURE_ONLY, random_number_line, sieve
 
 
 DOCS_LINES = [
@@ -674,25 +674,6 @@ def _python_reading(body: bytes, only_primes: bool, as_json: bool):
     return output, results.count(True), len(results), block.numbers
 
 
-def _random_line(rng: random.Random) -> bytes:
-    kind = rng.random()
-    if kind < 0.05:
-        return rng.choice([b"", b"   ", b"# a comment", b"\t# indented comment", b"\r"])
-    n = rng.choice([rng.getrandbits(64), rng.randrange(1000), rng.getrandbits(rng.randint(1, 64)), 0, 1, 2**64 - 1])
-    text = b"%d" % n
-    if rng.random() < 0.1:
-        text = b"0" * rng.randint(1, 3) + text
-    if rng.random() < 0.1:
-        text = rng.choice([b"+", b"-"]) + text
-    if rng.random() < 0.1:
-        text = b" \t"[rng.randint(0, 1) :] + text + b"  "
-    if rng.random() < 0.05:
-        text += b" # note"
-    if rng.random() < 0.05:
-        text += b"\r"
-    return text
-
-
 @pytest.mark.compiled
 @pytest.mark.parametrize("mode", list(_SCAN_MODES))
 def test_scanner_prints_what_python_prints(mode):
@@ -701,7 +682,7 @@ def test_scanner_prints_what_python_prints(mode):
     only_primes, as_json = _SCAN_MODES[mode]
     rng = random.Random(mode)
     for trial in range(200):
-        body = b"\n".join(_random_line(rng) for _ in range(rng.randint(0, 300)))
+        body = b"\n".join(random_number_line(rng) for _ in range(rng.randint(0, 300)))
         scanned = _cfastprime.scan_lines(body, getattr(_cfastprime, mode))
         output, primes, total, _ = _python_reading(body, only_primes, as_json)
         assert scanned is not None, body

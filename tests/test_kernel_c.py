@@ -23,7 +23,7 @@ import pytest
 
 from fastprime import fallback
 
-from conftest import read_vectors
+from conftest import random_number_line, read_vectors
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "c" / "check_kernel.c"
@@ -166,3 +166,61 @@ def test_lucas_tables_in_header_match_their_definition():
     assert _header_array(text, "FP_JACOBI_QR[8]") == residues
     rows = [", ".join(map(str, first_p[i : i + 32])) for i in range(0, 512, 32)]
     assert _header_array(text, "FP_FIRST_P[512]") == first_p, "expected:\n" + ",\n".join(rows)
+
+
+# ---- _lines.h, the command line's parser: both digit paths and 32-bit builds ----
+
+LINES_SOURCE = HERE / "c" / "check_lines.c"
+LINES_BUILDS = {
+    "default": [],
+    "byte-at-a-time": ["-DFP_SWAR_DIGITS=0"],
+    "m32": ["-m32"],
+}
+
+
+def _lines_texts() -> list:
+    rnd = random.Random(20261127)
+    texts = [b"\n".join(random_number_line(rnd) for _ in range(rnd.randint(0, 200))) for _ in range(40)]
+    texts += [b"18446744073709551616", b"1_000", b"12x", b"-", b"7\n\n", b"", b"0" * 40 + b"5"]
+    return texts
+
+
+def _python_parse(text: bytes):
+    from fastprime._intlines import parse_body
+
+    try:
+        block, bad, lines = parse_body(text, 0)
+    except ValueError:
+        return None
+    if bad is not None or any(abs(n) >= 1 << 64 for n in block.numbers):
+        return None
+    return lines, list(block.numbers)
+
+
+@pytest.mark.parametrize("build", list(LINES_BUILDS))
+def test_line_parser_paths_agree_with_int(build, tmp_path):
+    if CC is None:
+        if REQUIRED:
+            pytest.fail("no C compiler found and FASTPRIME_REQUIRE_C_TESTS=1")
+        pytest.skip("no C compiler")
+    exe = tmp_path / f"lines_{build}"
+    cmd = [CC, "-O2", "-std=c99", "-Wall", "-Werror", f"-I{INCLUDE}", *LINES_BUILDS[build], str(LINES_SOURCE), "-o", str(exe)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        if build == "m32":
+            pytest.skip("this compiler cannot build 32-bit code (gcc-multilib not installed)")
+        pytest.fail(f"{' '.join(cmd)}\n{proc.stderr}")
+    for text in _lines_texts():
+        for step in ("1", "3", "7"):
+            out = subprocess.run([str(exe), step], input=text, capture_output=True)
+            assert out.returncode == 0, (build, text[:80])
+            lines = out.stdout.split(b"\n")
+            expected = _python_parse(text)
+            if lines[0] == b"slow":
+                # Left to Python: only where int() refuses a line or a number is >= 2**64,
+                # or uses a form the C parser does not read ('_' between digits).
+                assert expected is None or b"_" in text, (build, text[:80])
+                continue
+            assert expected is not None, (build, text[:80])
+            assert lines[0] == b"ok %d" % expected[0]
+            assert [int(v) for v in lines[1:-1]] == expected[1], (build, step)

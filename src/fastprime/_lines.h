@@ -36,22 +36,14 @@ typedef struct {
     uint64_t magnitude;
 } fp_line;
 
-/* One more than the newlines in text[0:size]: the lines of a block, and so an upper
-   bound on its numbers.  A plain loop, which compilers vectorize (a memchr per line
-   costs a call per line). */
-static inline size_t fp_lines_count(const char *text, size_t size)
-{
-    size_t i, lines = 1;
-    for (i = 0; i < size; i++) lines += text[i] == '\n';
-    return lines;
-}
-
 /* Eight ASCII digits at a time ("SWAR"), where an 8-byte load puts the first byte
    lowest: little-endian targets, which is every target wheels are built for. */
-#if (defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) || defined(_MSC_VER)
-#  define FP_SWAR_DIGITS 1
-#else
-#  define FP_SWAR_DIGITS 0
+#ifndef FP_SWAR_DIGITS  /* the tests set it to 0 to check the byte-at-a-time path */
+#  if (defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) || defined(_MSC_VER)
+#    define FP_SWAR_DIGITS 1
+#  else
+#    define FP_SWAR_DIGITS 0
+#  endif
 #endif
 
 #if FP_SWAR_DIGITS
@@ -85,25 +77,29 @@ static inline int fp_is_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* Parse every line of text[0:size] (size < 2**32).  On success returns 1 and the
-   numbers, in order, in lines[0:*count] and values[0:*count] (the value to test: the
-   magnitude, or 0 for a negative number, which is not prime).  Returns 0 if any line
-   needs Python's int(). */
-static inline int fp_lines_parse(const char *text, size_t size, fp_line *lines, uint64_t *values, size_t *count)
+/* Parse the lines of text[0:size] (size < 2**32) from *pos, until max numbers are read
+   or the text ends.  On success returns 1, with the numbers, in order, in
+   lines[0:*count] and values[0:*count] (the value to test: the magnitude, or 0 for a
+   negative number, which is not prime), *pos after the last line read and
+   *newlines increased by the newlines passed.  Returns 0 if a line needs Python's
+   int(). */
+static inline int fp_lines_parse(const char *text, size_t size, size_t *pos, size_t *newlines, fp_line *lines,
+                                 uint64_t *values, size_t max, size_t *count)
 {
     const unsigned char *s = (const unsigned char *)text;
-    size_t i = 0, n = 0;
-    while (i < size) {
+    size_t i = *pos, n = 0, nl = 0;
+    while (i < size && n < max) {
         size_t begin, digits;
         uint64_t v = 0;
         int negative = 0, plus = 0;
         while (i < size && s[i] != '\n' && fp_is_space(s[i])) i++;
         if (i == size) break;
-        if (s[i] == '\n') { i++; continue; }
+        if (s[i] == '\n') { i++; nl++; continue; }
         if (s[i] == '#') {
-            const char *nl = (const char *)memchr(s + i, '\n', size - i);
-            if (!nl) break;
-            i = (size_t)((const unsigned char *)nl - s) + 1;
+            const char *newline = (const char *)memchr(s + i, '\n', size - i);
+            if (!newline) { i = size; break; }
+            i = (size_t)((const unsigned char *)newline - s) + 1;
+            nl++;
             continue;
         }
         begin = i;
@@ -146,25 +142,19 @@ static inline int fp_lines_parse(const char *text, size_t size, fp_line *lines, 
         /* After the number: whitespace, then the end of the line or a comment. */
         while (i < size && s[i] != '\n' && fp_is_space(s[i])) i++;
         if (i < size && s[i] == '#') {
-            const char *nl = (const char *)memchr(s + i, '\n', size - i);
-            i = nl ? (size_t)((const unsigned char *)nl - s) : size;
+            const char *newline = (const char *)memchr(s + i, '\n', size - i);
+            i = newline ? (size_t)((const unsigned char *)newline - s) : size;
         }
         if (i < size && s[i] != '\n') return 0;  /* "12x", "1_000", "1 2": Python decides */
+        if (i < size) nl++;
         i++;
     }
+    *pos = i < size ? i : size;
+    *newlines += nl;
     *count = n;
     return 1;
 }
 
-/* Characters '%d' prints for the number. */
-static inline size_t fp_line_width(const fp_line *line)
-{
-    uint64_t v = line->magnitude;
-    size_t w = 1;
-    if (line->canonical) return line->length;
-    while (v >= 10) { v /= 10; w++; }
-    return w + (line->negative && line->magnitude != 0);
-}
 
 static inline char *fp_line_print(char *out, const char *out_end, const char *text, size_t size,
                                   const fp_line *line)
@@ -195,30 +185,19 @@ static const char FP_JSON_HEAD[] = "{\"n\": ";
 static const char FP_JSON_FALSE[] = ", \"is_prime\": false}\n";
 static const char FP_JSON_TRUE[] = ", \"is_prime\": true}\n";
 
-/* Bytes fp_lines_render writes for these lines and answers. */
-static inline size_t fp_lines_render_size(int mode, const fp_line *lines, const unsigned char *prime, size_t count)
+/* An upper bound on what fp_lines_render writes for a block of size bytes: each number
+   takes at least two bytes of the block (a digit and a newline, but the last), and
+   prints at most its own text and the longest suffix (a JSON line's 27 bytes). */
+static inline size_t fp_lines_bound(int mode, size_t size)
 {
-    size_t i, total = 0;
-    for (i = 0; i < count; i++) {
-        switch (mode) {
-        case FP_OUT_LINES:
-            total += fp_line_width(&lines[i]) + (prime[i] ? sizeof FP_LINE_TRUE : sizeof FP_LINE_FALSE) - 1;
-            break;
-        case FP_OUT_JSON:
-            total += sizeof FP_JSON_HEAD - 1 + fp_line_width(&lines[i])
-                     + (prime[i] ? sizeof FP_JSON_TRUE : sizeof FP_JSON_FALSE) - 1;
-            break;
-        case FP_OUT_PRIMES:
-            if (prime[i]) total += fp_line_width(&lines[i]) + 1;
-            break;
-        case FP_OUT_PRIMES_JSON:
-            if (prime[i]) total += sizeof FP_JSON_HEAD - 1 + fp_line_width(&lines[i]) + sizeof FP_JSON_TRUE - 1;
-            break;
-        default:
-            break;
-        }
+    const size_t numbers = size / 2 + 1;
+    switch (mode) {
+    case FP_OUT_LINES: return size + numbers * (sizeof FP_LINE_FALSE - 1);
+    case FP_OUT_JSON:
+    case FP_OUT_PRIMES_JSON: return size + numbers * (sizeof FP_JSON_HEAD + sizeof FP_JSON_FALSE - 2);
+    case FP_OUT_PRIMES: return size + numbers;
+    default: return 0;
     }
-    return total;
 }
 
 static inline void fp_put(char **out, const char *s, size_t n)
@@ -227,12 +206,12 @@ static inline void fp_put(char **out, const char *s, size_t n)
     *out += n;
 }
 
-/* Write the output lines for these numbers into out[0:width] (width from
-   fp_lines_render_size); text[0:size] is the block they were read from. */
-static inline void fp_lines_render(int mode, const char *text, size_t size, const fp_line *lines,
-                                   const unsigned char *prime, size_t count, char *out, size_t width)
+/* Write the output lines for these numbers from out, which has room up to end (at
+   least fp_lines_bound of the block); text[0:size] is the block they were read from.
+   Returns where the output ends. */
+static inline char *fp_lines_render(int mode, const char *text, size_t size, const fp_line *lines,
+                                    const unsigned char *prime, size_t count, char *out, const char *end)
 {
-    const char *end = out + width;
     size_t i;
     for (i = 0; i < count; i++) {
         switch (mode) {
@@ -264,6 +243,7 @@ static inline void fp_lines_render(int mode, const char *text, size_t size, cons
             break;
         }
     }
+    return out;
 }
 
 #endif /* FASTPRIME_LINES_H */
