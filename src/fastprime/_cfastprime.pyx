@@ -2,10 +2,13 @@
 # cython: cdivision=True, freethreading_compatible=True, binding=False
 """The compiled kernel: the C test of ``_kernel.h`` behind the public functions.
 
-Below 2**64 everything runs in C; numbers >= 2**64 go to ``_bpsw.is_prime_big`` (Python
-ints, or gmpy2 when installed), which holds the GIL.  The scalar functions keep the GIL:
-releasing it per call costs more than a test.  ``is_prime_many`` and ``is_prime_into``
-release it once per batch, which is what lets threads scale.
+Below 2**64 everything runs in C; numbers >= 2**64 are checked for small factors here and
+then go to ``_bpsw.is_prime_big`` (Python ints, or gmpy2 when installed), which holds the
+GIL.  The scalar functions keep the GIL: releasing it per call costs more than a test.
+The batch calls release it once per batch, which is what lets threads scale:
+``is_prime_flags`` (the executor's chunks, read in place from a list or tuple),
+``is_prime_into`` (``is_prime_array``'s buffers) and ``scan_lines`` (the command line's
+blocks of text, parsed, tested and printed in C).
 """
 
 cimport cython
