@@ -798,3 +798,21 @@ def test_scanner_writes_into_a_reused_buffer():
     output, primes, _, _ = _cfastprime.scan_lines(bigger, _cfastprime.OUT_LINES, out)
     assert output == _cfastprime.scan_lines(bigger, _cfastprime.OUT_LINES)[0]
     view.release()
+
+
+@pytest.mark.parametrize("recycle", [True, False])
+@pytest.mark.parametrize("block_size", [1, 5, 64])
+def test_body_reader_reuses_its_buffers_without_losing_text(recycle, block_size):
+    from fastprime._intlines import BodyReader
+
+    data = b"\xef\xbb\xbf" + b"".join(b"%d\n" % (7**k) for k in range(200)) + b"12345"
+    reader = BodyReader(io.BytesIO(data), block_size=block_size)
+    pieces, total = [], 0
+    for body, nbytes in reader:
+        pieces.append(bytes(body))
+        total += nbytes
+        if recycle:
+            reader.recycle(body)
+            reader.recycle(body)  # twice is harmless
+    assert b"\n".join(pieces) == data[3:]
+    assert total == len(data) - 3

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 __all__ = ["BLOCK_SIZE", "BadLine", "Block", "BodyReader", "parse_body", "parse_line", "read_blocks"]
 
@@ -83,25 +83,23 @@ class BodyReader:
     A body stays valid until it is handed back to ``recycle``, which lets its buffer
     take a later block: the stream is read straight into it, and on a long input no
     new memory is touched (fresh memory costs a page fault per 4 KiB).  A consumer
-    that never recycles only costs a new buffer per block.
+    that never recycles only costs a new buffer per block, freed with its body.
     """
 
     def __init__(self, stream: _Reader, *, block_size: int = BLOCK_SIZE) -> None:
         self._stream = stream
         self._block_size = block_size
         self._free: List[bytearray] = []
-        # id(body) -> (body, a view of its whole buffer, the buffer)
-        self._owners: Dict[int, Tuple[memoryview, memoryview, bytearray]] = {}
 
     def recycle(self, body: memoryview) -> None:
-        """Hand a body back: its buffer may be reused from now on."""
-        entry = self._owners.pop(id(body), None)
-        if entry is None or entry[0] is not body:
+        """Hand back a body this reader gave out: its buffer may be reused from now on."""
+        try:
+            buffer = body.obj
+        except ValueError:  # released already: handed back before
             return
-        _, whole, buffer = entry
         body.release()
-        whole.release()
-        self._keep(buffer)
+        if isinstance(buffer, bytearray):
+            self._keep(buffer)
 
     def _keep(self, buffer: bytearray) -> None:
         if len(buffer) == self._block_size + _CARRY_ROOM:
@@ -125,7 +123,7 @@ class BodyReader:
 
     def __iter__(self) -> Iterator[Tuple[memoryview, int]]:
         carry = b""
-        first = True
+        bom_checked = False
         while True:
             kept = len(carry)
             buffer = self._buffer(kept + self._block_size)
@@ -133,14 +131,16 @@ class BodyReader:
             whole[:kept] = carry
             got = self._fill(whole[kept : kept + self._block_size])
             start = 0
-            if first:
-                first = False
-                if bytes(whole[:3]) == _BOM:
-                    start = len(_BOM)
             end = kept + got
+            # The mark is looked for once the text's first three bytes are in (a slow
+            # pipe may bring them one at a time), or there are fewer.
+            if not bom_checked and (end >= len(_BOM) or not got or buffer.find(b"\n", 0, end) >= 0):
+                bom_checked = True
+                if bytes(whole[: min(end, len(_BOM))]) == _BOM:
+                    start = len(_BOM)
             if not got:
                 if end > start:
-                    yield self._lend(whole, buffer, start, end), end - start
+                    yield self._lend(whole, start, end), end - start
                 else:
                     whole.release()
                     self._keep(buffer)
@@ -154,11 +154,12 @@ class BodyReader:
                 self._keep(buffer)
                 continue
             carry = bytes(whole[cut + 1 : end])
-            yield self._lend(whole, buffer, start, cut), cut + 1 - start
+            yield self._lend(whole, start, cut), cut + 1 - start
 
-    def _lend(self, whole: memoryview, buffer: bytearray, start: int, stop: int) -> memoryview:
+    @staticmethod
+    def _lend(whole: memoryview, start: int, stop: int) -> memoryview:
         body = whole[start:stop]
-        self._owners[id(body)] = (body, whole, buffer)
+        whole.release()  # the body keeps the buffer's export alive on its own
         return body
 
 
