@@ -16,6 +16,7 @@ GIL; the executor sends big-int work to processes for that reason.
 from __future__ import annotations
 
 import math
+from typing import Any, Callable, List, NamedTuple
 
 from ._loader import env_flag
 
@@ -158,8 +159,9 @@ def _gmp_has_bpsw(gmpy2) -> bool:
 
 
 def _is_prime_big_gmpy2(n: int) -> bool:
-    gmpy2 = _engine()[1]
-    if not _gmp_has_bpsw(gmpy2):
+    chosen = _engine()
+    gmpy2 = chosen.gmpy2
+    if not chosen.gmp_bpsw:
         if math.gcd(n, _SMALL_PRODUCT) != 1 or gmpy2.is_square(n):
             return False
         return bool(gmpy2.is_strong_bpsw_prp(n))
@@ -173,22 +175,30 @@ def _is_prime_big_gmpy2(n: int) -> bool:
 def _is_prime_big_any(n: int) -> bool:
     if not n & 1:
         return False
-    if _engine()[1] is not None:
+    if _engine().gmpy2 is not None:
         return _is_prime_big_gmpy2(n)
     return is_prime_big_python(n)
 
 
-_chosen: list = []  # [(engine name, gmpy2 module or None, the test)], once chosen
+class _Engine(NamedTuple):
+    name: str  # "gmpy2" or "python"
+    gmpy2: Any  # the module, or None
+    gmp_bpsw: bool  # whether its GMP runs Baillie-PSW itself (GMP >= 6.2)
+    test: Callable[[int], bool]
 
 
-def _engine():
-    """``(name, gmpy2 or None, test)``, chosen on first use: importing gmpy2 costs ~30 ms
+_chosen: List[_Engine] = []  # the engine, once chosen
+
+
+def _engine() -> _Engine:
+    """The engine for numbers >= 2**64, chosen on first use: importing gmpy2 costs ~30 ms
     (it reads its package metadata), which ``import fastprime`` should not pay for a
     test of numbers >= 2**64 that may never come."""
     if not _chosen:
         gmpy2 = _load_gmpy2()
-        test = _gmp_test(gmpy2) if gmpy2 is not None and _gmp_has_bpsw(gmpy2) else _is_prime_big_any
-        _chosen.append(("gmpy2" if gmpy2 is not None else "python", gmpy2, test))
+        gmp_bpsw = gmpy2 is not None and _gmp_has_bpsw(gmpy2)
+        test = _gmp_test(gmpy2) if gmp_bpsw else _is_prime_big_any
+        _chosen.append(_Engine("gmpy2" if gmpy2 is not None else "python", gmpy2, gmp_bpsw, test))
     return _chosen[0]
 
 
@@ -209,7 +219,7 @@ def is_prime_big(n: int) -> bool:
     (callers look it up as ``_bpsw.is_prime_big``), so later calls go straight to it.
     """
     global is_prime_big
-    test = _engine()[2]
+    test = _engine().test
     is_prime_big = test
     return test(n)
 
@@ -217,5 +227,5 @@ def is_prime_big(n: int) -> bool:
 def __getattr__(name: str) -> str:
     #: ``engine``: which engine tests numbers >= 2**64, ``"gmpy2"`` or ``"python"``.
     if name == "engine":
-        return _engine()[0]  # type: ignore[no-any-return]
+        return _engine().name
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

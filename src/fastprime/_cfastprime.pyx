@@ -264,8 +264,8 @@ def is_prime_many(values, big_out=None):
     cdef Py_ssize_t i, count = len(flags)
     cdef list result = PyList_New(count)
     for i in range(count):
-        flag = True if res[i] else False
-        Py_INCREF(flag)
+        flag = fp_bool(res[i])
+        Py_INCREF(flag)  # PyList_SET_ITEM steals one; Cython releases flag's own
         PyList_SET_ITEM(result, i, flag)
     return result
 
