@@ -374,7 +374,7 @@ class _Run:
         self.args = args
         self.job = _Job(args)
         self.executor: Optional[Any] = None
-        self.scanner: Optional[Tuple[Callable[[bytes, int], Any], int]] = None
+        self.scanner: Optional[Tuple[Callable[..., Any], int]] = None  # (scan_lines, its mode)
         self.window = 1
         self.ctrl_c = _CtrlC()
         sys.stdout.flush()
