@@ -640,6 +640,80 @@ def test_batch_survives_a_list_changed_by_index(impl):
     assert values == []
 
 
+def test_batch_reads_a_list_shortened_meanwhile(impl):
+    # Another thread shortens the list while it is read (the compiled twin releases the
+    # GIL between blocks): the answers are those of the items as read, up to where the
+    # list ended; nothing past its end is read.
+    rnd = random.Random(11)
+    values = [rnd.getrandbits(64) | 1 for _ in range(200_000)]
+    expected = impl.is_prime_flags(values)
+    stop = threading.Event()
+
+    def shorten():
+        while values and not stop.is_set():
+            del values[-500:]
+            stop.wait(0.0002)
+
+    thread = threading.Thread(target=shorten)
+    thread.start()
+    cut_short = 0
+    try:
+        while values:
+            before = len(values)
+            flags = impl.is_prime_flags(values)
+            assert len(values) <= len(flags) <= before
+            assert flags == expected[: len(flags)]
+            cut_short += len(flags) < before
+    finally:
+        stop.set()
+        thread.join()
+    if impl.__name__.endswith("_cfastprime"):
+        assert cut_short  # the case under test did happen
+
+
+def _bool_refs():
+    return sys.getrefcount(True), sys.getrefcount(False)
+
+
+@pytest.mark.parametrize("taken", [0, 1, 2500, 4999, 5000, 7500, 10_002])
+def test_chain_results_references_balance(impl, taken):
+    # The compiled twin pays for a chunk's references up front (where bools are mortal)
+    # and refunds the unread ones: whatever is read, and wherever the reader stops, the
+    # counts of True and False come back to where they were.
+    flags = bytearray([1, 0, 0, 1, 0] * 1000)
+    before = _bool_refs()
+    it = impl.chain_results([flags, bytes(flags), [True, False]], 10_002)
+    got = list(itertools.islice(it, taken))
+    assert got == ([bool(b) for b in flags] * 2 + [True, False])[:taken]
+    del got
+    del it
+    assert _bool_refs() == before
+
+
+def test_chain_results_references_balance_on_error(impl):
+    def chunks():
+        yield bytearray([1, 0, 1])
+        raise ValueError("from the chunks")
+
+    before = _bool_refs()
+    it = impl.chain_results(chunks())
+    got = [next(it) for _ in range(3)]
+    with pytest.raises(ValueError, match="from the chunks"):
+        next(it)
+    assert got == [True, False, True]
+    del got, it
+    assert _bool_refs() == before
+
+
+def test_is_prime_many_references_balance(impl):
+    values = list(range(10_000))
+    before = _bool_refs()
+    got = impl.is_prime_many(values)
+    assert got == [impl.is_prime(v) for v in values]
+    del got
+    assert _bool_refs() == before
+
+
 def test_chain_results(impl):
     chunks = [bytearray([1, 0]), [5, None], b"\x01", [], bytearray(), (x for x in "ab")]
     assert list(impl.chain_results(chunks)) == [True, False, 5, None, True, "a", "b"]

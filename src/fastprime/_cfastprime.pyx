@@ -14,10 +14,9 @@ blocks of text, parsed, tested and printed in C).
 cimport cython
 from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_FromStringAndSize, PyByteArray_Resize
-from cpython.list cimport PyList_New, PyList_SET_ITEM
+from cpython.list cimport PyList_GET_SIZE, PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_CheckExact
 from cpython.object cimport PyObject
-from cpython.ref cimport Py_INCREF
 from cpython.sequence cimport PySequence_Fast_GET_ITEM
 from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
@@ -164,29 +163,77 @@ cdef extern from *:
 
 cdef extern from *:
     """
-    /* True or False, new reference, without a branch: flags of mixed numbers are a
-       coin flip for the branch predictor (measured 8 ns per item with the branch). */
-    static inline PyObject *fp_bool(unsigned char flag)
+    /* True or False (borrowed), without a branch: flags of mixed numbers are a coin
+       flip for the branch predictor (measured 8 ns per item with the branch). */
+    static inline PyObject *fp_bool_borrowed(unsigned char flag)
     {
         const uintptr_t f = (uintptr_t)Py_False, t = (uintptr_t)Py_True;
-        PyObject *r = (PyObject *)(f ^ ((f ^ t) & (0 - (uintptr_t)(flag != 0))));
+        return (PyObject *)(f ^ ((f ^ t) & (0 - (uintptr_t)(flag != 0))));
+    }
+    static inline PyObject *fp_bool(unsigned char flag)
+    {
+        PyObject *r = fp_bool_borrowed(flag);
         Py_INCREF(r);
         return r;
     }
+
+    /* Where True and False are mortal (before 3.12), every reference handed out is an
+       increment of one of two counters: a chain of dependent read-modify-writes
+       (~1.3 ns per item).  A run of flags pays for its references in two additions
+       before it is read and refunds the unread ones when left, so reading an item
+       writes nothing.  Immortal bools (3.12+) make Py_INCREF a load and a compare. */
+    #if PY_VERSION_HEX < 0x030C0000 && !defined(Py_REF_DEBUG) && !defined(Py_GIL_DISABLED)
+    #  define FP_PREPAID_BOOLS 1
+    static void fp_bool_refs(const unsigned char *flags, Py_ssize_t count, Py_ssize_t sign)
+    {
+        Py_ssize_t i, ones = 0;
+        for (i = 0; i < count; i++)
+            ones += flags[i] != 0;
+        Py_SET_REFCNT(Py_True, Py_REFCNT(Py_True) + sign * ones);
+        Py_SET_REFCNT(Py_False, Py_REFCNT(Py_False) + sign * (count - ones));
+    }
+    #  define fp_bool_prepaid fp_bool_borrowed
+    #else
+    #  define FP_PREPAID_BOOLS 0
+    #  define fp_bool_refs(flags, count, sign) ((void)0)
+    #  define fp_bool_prepaid fp_bool
+    #endif
+
+    /* The items of a new list (of count NULLs) from flags. */
+    static void fp_bool_list_fill(PyObject *list, const unsigned char *flags, Py_ssize_t count)
+    {
+        Py_ssize_t i;
+    #if FP_PREPAID_BOOLS
+        fp_bool_refs(flags, count, 1);
+    #endif
+        for (i = 0; i < count; i++) {
+            PyObject *r = fp_bool_borrowed(flags[i]);
+    #if !FP_PREPAID_BOOLS
+            Py_INCREF(r);
+    #endif
+            PyList_SET_ITEM(list, i, r);
+        }
+    }
     """
-    object fp_bool(unsigned char flag)
+    # A new reference, paid for by fp_bool_refs(..., 1) over a run including the flag.
+    object fp_bool_prepaid(unsigned char flag)
+    void fp_bool_refs(const unsigned char *flags, Py_ssize_t count, Py_ssize_t sign) noexcept
+    void fp_bool_list_fill(list result, const unsigned char *flags, Py_ssize_t count) noexcept
 
 cdef enum:
-    _PREFETCH = 16  # items ahead: the int objects are what the loop waits for
+    _PREFETCH = 64  # items ahead: the int objects are what the loop waits for
+    _GIL_BLOCK = 8192  # items read per hold of the GIL in is_prime_flags
 
 
 def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
     """A bytearray with 1 where ``values[start:stop]`` holds a prime, 0 elsewhere.
 
-    Every value below 2**64 is tested in one C batch with the GIL released.  Lists and
-    tuples are read in place, without a copy (the executor passes the caller's list and
-    a range of it); other iterables are read into a list first.  Items are checked as
-    ``is_prime`` checks them: a non-integer raises ``TypeError``, negatives give 0.
+    Values below 2**64 are tested in C batches with the GIL released.  Lists and tuples
+    are read in place, without a copy (the executor passes the caller's list and a range
+    of it), a block at a time: a list shortened by another thread meanwhile is read to
+    its new end, as a list iterator would, and the result is as short.  Other iterables
+    are read into a list first.  Items are checked as ``is_prime`` checks them: a
+    non-integer raises ``TypeError``, negatives give 0.
 
     With ``big_out`` (a list), values >= 2**64 are not tested: ``(position, value)``
     pairs (position counted from ``start``, value as an ``int``) are appended to
@@ -195,7 +242,7 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
     it they are tested here, after the batch.
     """
     cdef object seq = values
-    cdef Py_ssize_t count, i = 0, j
+    cdef Py_ssize_t count, i = 0, j, block_start, block_end
     cdef uint64_t *buf
     cdef unsigned char *res
     cdef int kind
@@ -221,14 +268,30 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
         raise MemoryError()
     try:
         # Plain ints below 2**64, read straight from their digits: no Python code runs
-        # in this loop, so the sequence cannot change under it.
+        # in this loop, so the sequence cannot change under it.  Read and tested in
+        # blocks, so that the GIL is held for a block's reading at a time, not the
+        # chunk's: another worker or the consumer waiting for it gets it sooner.
         while i < count:
-            item = PySequence_Fast_GET_ITEM(seq, start + i)
-            if i + _PREFETCH < count:
-                fp_prefetch(PySequence_Fast_GET_ITEM(seq, start + i + _PREFETCH))
-            if not PyLong_CheckExact(<object> item) or fp_pylong_u64(item, &buf[i]) != 0:
+            if i and type(seq) is list:
+                # The GIL was released: another thread may have shortened the list.
+                # Read on as a list iterator would, up to its current end.
+                count = min(count, max(PyList_GET_SIZE(seq) - start, i))
+                if i == count:
+                    break
+            block_end = min(i + _GIL_BLOCK, count)
+            block_start = i
+            while i < block_end:
+                item = PySequence_Fast_GET_ITEM(seq, start + i)
+                if i + _PREFETCH < count:
+                    fp_prefetch(PySequence_Fast_GET_ITEM(seq, start + i + _PREFETCH))
+                if not PyLong_CheckExact(<object> item) or fp_pylong_u64(item, &buf[i]) != 0:
+                    break
+                i += 1
+            if i > block_start:
+                with nogil:
+                    fp_is_prime_u64_batch(buf + block_start, res + block_start, i - block_start)
+            if i < block_end:
                 break
-            i += 1
         if i < count:
             # The rest from a private copy: __index__ may run any code, even code that
             # changes the sequence being read.
@@ -247,12 +310,14 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
                             big.append(n)
                         else:
                             big_out.append((i + j, n))
-        with nogil:
-            fp_is_prime_u64_batch(buf, res, count)
+            with nogil:
+                fp_is_prime_u64_batch(buf + i, res + i, count - i)
     finally:
         free(buf)
     for j in range(0, len(big), 2):
         res[<Py_ssize_t> big[j]] = _big_is_prime(big[j + 1])
+    if count < len(flags):
+        PyByteArray_Resize(flags, count)
     return flags
 
 
@@ -262,10 +327,7 @@ def is_prime_many(values, big_out=None):
     cdef const unsigned char *res = <const unsigned char *> PyByteArray_AS_STRING(flags)
     cdef Py_ssize_t i, count = len(flags)
     cdef list result = PyList_New(count)
-    for i in range(count):
-        flag = fp_bool(res[i])
-        Py_INCREF(flag)  # PyList_SET_ITEM steals one; Cython releases flag's own
-        PyList_SET_ITEM(result, i, flag)
+    fp_bool_list_fill(result, res, count)
     return result
 
 
@@ -277,7 +339,8 @@ cdef class chain_results:
 
     Flags cost a byte per number to return from a worker and nothing to free; a list
     of bools costs a reference per number to build, to read and to free, all with the
-    GIL held, where it holds back the other threads.
+    GIL held, where it holds back the other threads.  For the same reason reading a
+    flag is kept to a compare, a load and a store (see ``fp_bool_refs``).
     """
 
     cdef object chunks
@@ -286,12 +349,12 @@ cdef class chain_results:
     cdef bint has_view
     cdef const unsigned char *flags
     cdef Py_ssize_t position, length
-    cdef Py_ssize_t total, produced
+    cdef Py_ssize_t total, before  # before: items of the chunks already left
 
     def __cinit__(self, chunks, Py_ssize_t total=-1):
         self.chunks = iter(chunks)
         self.total = total
-        self.produced = 0
+        self.before = 0
         self.current = None
         self.has_view = False
         self.flags = NULL
@@ -299,14 +362,19 @@ cdef class chain_results:
         self.length = 0
 
     def __dealloc__(self):
-        self._release()
+        self._leave()
 
-    cdef inline void _release(self) noexcept:
+    cdef inline void _leave(self) noexcept:
+        """Leave the current chunk, refunding the references of its unread flags."""
         if self.has_view:
+            fp_bool_refs(self.flags + self.position, self.length - self.position, -1)
             self.has_view = False
             PyBuffer_Release(&self.view)
         self.flags = NULL
         self.current = None
+        self.before += self.position
+        self.position = 0
+        self.length = 0
 
     def __iter__(self):
         return self
@@ -315,39 +383,41 @@ cdef class chain_results:
         # What list() presizes to: the items left, when the input's length is known.
         if self.total < 0:
             return NotImplemented
-        return max(self.total - self.produced, 0)
+        return max(self.total - self.before - self.position, 0)
 
     def __next__(self):
+        cdef Py_ssize_t p = self.position
+        if p < self.length and self.flags != NULL:
+            self.position = p + 1
+            return fp_bool_prepaid(self.flags[p])
+        return self._next_slow()
+
+    cdef object _next_slow(self):
         cdef object chunk
-        self.produced += 1
-        while self.position >= self.length:
-            self._release()
-            self.length = 0
-            self.position = 0
-            try:
-                chunk = next(self.chunks)
-            except StopIteration:
-                self.produced -= 1
-                raise
+        while True:
+            if self.position < self.length:
+                # A list chunk (flags take the fast path).
+                self.position += 1
+                if self.position <= len(<list> self.current):
+                    return (<list> self.current)[self.position - 1]
+                self.position -= 1  # only if something shrank it
+            self._leave()
+            chunk = next(self.chunks)  # StopIteration ends the iteration
             if type(chunk) is bytearray or type(chunk) is bytes:
                 # A buffer export pins the bytes: a bytearray cannot be resized under it.
                 PyObject_GetBuffer(chunk, &self.view, PyBUF_SIMPLE)
                 self.has_view = True
                 self.flags = <const unsigned char *> self.view.buf
                 self.length = self.view.len
+                fp_bool_refs(self.flags, self.length, 1)
+                if self.length:
+                    self.position = 1
+                    return fp_bool_prepaid(self.flags[0])
             else:
                 if type(chunk) is not list:
                     chunk = list(chunk)
                 self.current = chunk
                 self.length = len(<list> chunk)
-        self.position += 1
-        if self.flags != NULL:
-            return fp_bool(self.flags[self.position - 1])
-        if self.position > len(<list> self.current):  # only if something shrank it
-            self.length = 0
-            self.produced -= 1
-            return next(self)
-        return (<list> self.current)[self.position - 1]
 
 
 cdef extern from "_lines.h" nogil:
