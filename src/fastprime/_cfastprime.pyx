@@ -181,9 +181,17 @@ cdef extern from *:
        increment of one of two counters: a chain of dependent read-modify-writes
        (~1.3 ns per item).  A run of flags pays for its references in two additions
        before it is read and refunds the unread ones when left, so reading an item
-       writes nothing.  Immortal bools (3.12+) make Py_INCREF a load and a compare. */
-    #if PY_VERSION_HEX < 0x030C0000 && !defined(Py_REF_DEBUG) && !defined(Py_GIL_DISABLED)
+       writes nothing.  Immortal bools (3.12+) make Py_INCREF a load and a compare.
+       Only where the counts are CPython's own plain fields (not PyPy's or GraalPy's
+       emulation, not a debug build's tally, not free-threading's split counts). */
+    #if defined(PYPY_VERSION) || defined(GRAALVM_PYTHON) || defined(Py_REF_DEBUG)
+    #  define FP_PREPAID_BOOLS 0
+    #elif PY_VERSION_HEX < 0x030C0000 && !defined(Py_GIL_DISABLED)
     #  define FP_PREPAID_BOOLS 1
+    #else
+    #  define FP_PREPAID_BOOLS 0
+    #endif
+    #if FP_PREPAID_BOOLS
     static void fp_bool_refs(const unsigned char *flags, Py_ssize_t count, Py_ssize_t sign)
     {
         Py_ssize_t i, ones = 0;
@@ -194,7 +202,6 @@ cdef extern from *:
     }
     #  define fp_bool_prepaid fp_bool_borrowed
     #else
-    #  define FP_PREPAID_BOOLS 0
     #  define fp_bool_refs(flags, count, sign) ((void)0)
     #  define fp_bool_prepaid fp_bool
     #endif
