@@ -16,6 +16,12 @@ sides so that drift in the machine's speed hits both.  Targets (issue 3):
 4. the pure-Python fallback on the process backend: 2 workers >= 1.7x serial, on
    CPU-heavy inputs (64-bit primes).
 
+``--workers`` times only the 2-vs-1-worker comparison of target 2, three ways: the sides
+alternated in the order above, alternated in another order (serial, 1 worker, 2
+workers), and each side repeated in a row.  On a 2-core machine the three differ (see
+bench/README.md): the consuming thread shares the cores with two workers, and the
+scheduler sometimes runs both workers on one core.
+
 Also, for information: ``map(fastprime.next_prime, ...)`` over 64-bit numbers, and,
 where gmpy2 is installed, ``ThreadPoolExecutor(2).map(gmpy2.is_prime, ...)`` against a
 serial loop, the way a user would parallelise gmpy2.
@@ -91,14 +97,42 @@ def ratio(label: str, slow: float, fast: float, target: float, best: Tuple[str, 
     return line, ok
 
 
+def workers_only(nums: List[int], repeat: int) -> int:
+    """Target 2's 2-vs-1-worker ratio, timed in three orders (medians of ``repeat``)."""
+    is_prime = fastprime.is_prime
+    print(f"fastprime {fastprime.__version__}, implementation {fastprime.implementation!r}; "
+          f"Python {sys.version.split()[0]}; {default_max_workers()} usable CPUs; "
+          f"{len(nums):,} random odd 64-bit numbers; median of {repeat} runs")
+    with Executor(2) as two, Executor(1) as one:
+        serial = ("serial", lambda: [is_prime(n) for n in nums])
+        m2 = ("2 workers", lambda: list(two.map(is_prime, nums)))
+        m1 = ("1 worker", lambda: list(one.map(is_prime, nums)))
+        for _, fn in (serial, m2, m1):
+            fn()
+        for title, order in (("alternated: serial, 2 workers, 1 worker (as the full run)", (serial, m2, m1)),
+                             ("alternated: serial, 1 worker, 2 workers", (serial, m1, m2))):
+            medians = compare(dict(order), repeat)
+            show(title, medians, len(nums))
+            ratio("2 workers vs 1 worker", medians["1 worker"], medians["2 workers"], 1.8, ("1 worker", "2 workers"))
+        medians = {}
+        for name, fn in (m1, m2):
+            medians.update(compare({name: fn}, repeat))
+        show("each side in a row", medians, len(nums))
+        ratio("2 workers vs 1 worker", medians["1 worker"], medians["2 workers"], 1.8, ("1 worker", "2 workers"))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer numbers and repeats")
     parser.add_argument("--repeat", type=int, default=None, help="repeats per figure (default 5, quick 3)")
+    parser.add_argument("--workers", action="store_true", help="only the 2-vs-1-worker comparison, three ways")
     args = parser.parse_args()
     repeat = args.repeat or (3 if args.quick else 5)
     count = 200_000 if args.quick else 1_000_000
     rng = random.Random(2024)
+    if args.workers:
+        return workers_only([rng.getrandbits(64) | 1 for _ in range(count)], args.repeat or 9)
 
     print(f"fastprime {fastprime.__version__}, implementation {fastprime.implementation!r}, "
           f"big-int engine {_bpsw.engine!r}; Python {sys.version.split()[0]}; "
