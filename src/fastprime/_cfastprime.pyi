@@ -1,6 +1,7 @@
 """Type stub for the compiled kernel ``fastprime._cfastprime``.
 
-``fastprime.fallback`` has the same functions with the same signatures.
+``fastprime.fallback`` has the same functions with the same signatures, except the
+command line's C scanner (``scan_lines`` and its ``OUT_*`` modes).
 """
 
 from typing import Any, Iterable, Iterator, List, Optional, SupportsIndex, Tuple

@@ -210,16 +210,9 @@ cdef extern from *:
     static void fp_bool_list_fill(PyObject *list, const unsigned char *flags, Py_ssize_t count)
     {
         Py_ssize_t i;
-    #if FP_PREPAID_BOOLS
         fp_bool_refs(flags, count, 1);
-    #endif
-        for (i = 0; i < count; i++) {
-            PyObject *r = fp_bool_borrowed(flags[i]);
-    #if !FP_PREPAID_BOOLS
-            Py_INCREF(r);
-    #endif
-            PyList_SET_ITEM(list, i, r);
-        }
+        for (i = 0; i < count; i++)
+            PyList_SET_ITEM(list, i, fp_bool_prepaid(flags[i]));
     }
     """
     # A new reference, paid for by fp_bool_refs(..., 1) over a run including the flag.
@@ -331,10 +324,9 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
 def is_prime_many(values, big_out=None):
     """``[is_prime(v) for v in values]``: ``is_prime_flags`` as a list of bools."""
     cdef bytearray flags = is_prime_flags(values, 0, None, big_out)
-    cdef const unsigned char *res = <const unsigned char *> PyByteArray_AS_STRING(flags)
-    cdef Py_ssize_t i, count = len(flags)
+    cdef Py_ssize_t count = len(flags)
     cdef list result = PyList_New(count)
-    fp_bool_list_fill(result, res, count)
+    fp_bool_list_fill(result, <const unsigned char *> PyByteArray_AS_STRING(flags), count)
     return result
 
 

@@ -13,7 +13,6 @@ and the error of the first refused one (or ``None``), see ``_chunks``.
 
 from __future__ import annotations
 
-import operator
 import time
 import weakref
 from collections import deque

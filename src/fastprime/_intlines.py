@@ -205,7 +205,7 @@ def parse_body(
     want_text: bool = True,
     nbytes: int = 0,
 ) -> Tuple[Block, Optional[BadLine], int]:
-    """The numbers of one block from ``read_bodies``, with ``int()``.
+    """The numbers of one block from ``BodyReader``, with ``int()``.
 
     Returns ``(block, bad, lines)``: the numbers up to the first bad line (or all of
     them), that line as a ``BadLine`` numbered after ``lines_before`` earlier lines

@@ -1,7 +1,7 @@
 /*
  * Reading the value of an exact Python int straight from its digits.
  *
- * The executor's batches convert up to 65,536 ints per call while holding the GIL,
+ * The executor's batches convert ints while holding the GIL (8,192 per hold),
  * and that per-item cost is what limits how well threads scale (everything else runs
  * without the GIL).  Through the C API (PyLong_AsUnsignedLongLong and its error
  * handling) a conversion costs ~10 ns; reading the digits costs ~3 ns, most of it the
