@@ -8,10 +8,12 @@ Environment switches (read at build time):
   loud warning, so ``pip install`` works on a machine without a C compiler.
 """
 
+import glob
 import os
 import sys
 
 from setuptools import Extension, setup
+from setuptools.command.bdist_wheel import bdist_wheel
 from setuptools.command.build_ext import build_ext
 
 
@@ -55,7 +57,55 @@ class optional_build_ext(build_ext):
     def _fail(self, exc):
         if REQUIRE_EXTENSION:
             raise
-        sys.stderr.write(_WARNING.format(error=f"{type(exc).__name__}: {exc}"))
+        _fell_back(f"{type(exc).__name__}: {exc}")
+
+
+# Set when the compiled kernel could not be built and the package is pure Python.
+_FELL_BACK = []
+
+# The wheel's build tag when it holds no compiled kernel: pip prints the wheel's name
+# in its normal output ("Created wheel for pyfastprime: filename=pyfastprime-0.1.0-
+# 0_pure_python-py3-none-any.whl"), where nothing else of the build shows.  A build tag
+# must start with a digit.
+FALLBACK_BUILD_TAG = "0_pure_python"
+
+
+def _fell_back(error):
+    """Say that the package will be pure Python: on stderr, which pip shows only with -v
+    (PEP 517 has no channel for a backend's warnings; pip captures the backend's output
+    and prints it only when the build fails), and on the terminal, when there is one,
+    since that is what a user of a plain ``pip install`` sees.  The wheel's name says
+    it too (FALLBACK_BUILD_TAG)."""
+    message = _WARNING.format(error=error)
+    _FELL_BACK.append(error)
+    sys.stderr.write(message)
+    if os.name == "posix":
+        try:
+            with open("/dev/tty", "w") as tty:  # no terminal (CI, a service): nothing
+                tty.write(message)
+        except OSError:
+            pass
+
+
+class bdist_wheel_marking_fallback(bdist_wheel):
+    """A wheel without the compiled kernel is named for it: ``py3-none-any`` (it holds
+    no platform code) with the build tag FALLBACK_BUILD_TAG."""
+
+    def get_tag(self):
+        # Called after the build, before the wheel's name is made.
+        if _FELL_BACK:
+            self.root_is_pure = True
+            self.build_number = FALLBACK_BUILD_TAG
+        return super().get_tag()
+
+
+# The C sources: every header in csrc/ (one glob, so a new header needs no edit here),
+# and one extension per .pyx in the package (so a new .pyx needs none either).  The
+# headers are compiled into the extensions; the wheel does not ship them.
+PACKAGE = "src/fastprime"
+CSRC = f"{PACKAGE}/csrc"
+HEADERS = sorted(glob.glob(f"{CSRC}/*.h"))
+PYX = sorted(glob.glob(f"{PACKAGE}/*.pyx"))
 
 
 def _extensions():
@@ -65,31 +115,37 @@ def _extensions():
         compile_args = ["/O2"]
     else:
         compile_args = ["-O3", "-fno-strict-aliasing"]
-    ext = Extension(
-        "fastprime._cfastprime",
-        sources=["src/fastprime/_cfastprime.pyx"],
-        depends=["src/fastprime/_kernel.h", "src/fastprime/_wordops.h", "src/fastprime/_pylong.h", "src/fastprime/_lines.h"],
-        include_dirs=["src/fastprime"],
-        extra_compile_args=compile_args,
-    )
+    exts = [
+        Extension(
+            "fastprime." + os.path.splitext(os.path.basename(pyx))[0],
+            sources=[pyx],
+            depends=HEADERS + glob.glob(f"{PACKAGE}/*.pxd"),
+            include_dirs=[CSRC],
+            extra_compile_args=compile_args,
+        )
+        for pyx in PYX
+    ]
     try:
         from Cython.Build import cythonize
     except ImportError as exc:
         if REQUIRE_EXTENSION:
             raise
-        sys.stderr.write(_WARNING.format(error=f"Cython is not installed ({exc})"))
+        _fell_back(f"Cython is not installed ({exc})")
         return []
     try:
         return cythonize(
-            [ext],
+            exts,
             compiler_directives={"language_level": 3},
             quiet=True,
         )
     except Exception as exc:  # noqa: BLE001 - a Cython compile error
         if REQUIRE_EXTENSION:
             raise
-        sys.stderr.write(_WARNING.format(error=f"{type(exc).__name__}: {exc}"))
+        _fell_back(f"{type(exc).__name__}: {exc}")
         return []
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": optional_build_ext})
+setup(
+    ext_modules=_extensions(),
+    cmdclass={"build_ext": optional_build_ext, "bdist_wheel": bdist_wheel_marking_fallback},
+)

@@ -20,6 +20,12 @@ sees).
 Inputs: random odd 64-bit numbers (cheap to test: most fall to trial division), the
 largest primes below 2**64 (every test runs to the end), and 1..N (tiny numbers).
 
+``--primes N`` (default 10,000,000; 0 skips it) times ``fastprime primes 0 STOP``, where
+[0, STOP) holds the first N primes, against ``fastprime --file F --only-primes`` on a
+file of the same N primes: the same N lines of output, in ns per line (issue 13: the
+range must not be slower per line), with each one's peak RSS, and the cost of turning
+a window's primes into text in-process (``format_primes``, one thread).
+
 ``--memory`` also streams ``seq 1 N`` into ``fastprime - --count`` for growing N and
 prints the command's peak RSS, to show it stays flat (needs ``seq``; POSIX only).
 
@@ -114,14 +120,13 @@ def _benchmark(paths: Dict[str, Path], repeat: int) -> None:
         got = subprocess.run(command + ["--file", str(path), "--count"], capture_output=True, text=True, check=True)
         if int(got.stdout) != expected:
             raise SystemExit(f"{label}: the command counted {got.stdout.strip()} primes, the array {expected}")
+        file = command + ["--file", str(path)]
         contenders: Dict[str, Callable[[], float]] = {
-            "is_prime_array (numbers in memory)": lambda: _time_array(path, False, values),
-            "np.fromstring + is_prime_array": lambda: _time_array(path, True, values),
-            "fastprime --file F --count": lambda: _time_command(command + ["--file", str(path), "--count"]),
-            "fastprime --file F --only-primes": lambda: _time_command(
-                command + ["--file", str(path), "--only-primes"]
-            ),
-            "fastprime --file F": lambda: _time_command(command + ["--file", str(path)]),
+            "is_prime_array (numbers in memory)": lambda p=path, v=values: _time_array(p, False, v),
+            "np.fromstring + is_prime_array": lambda p=path, v=values: _time_array(p, True, v),
+            "fastprime --file F --count": lambda f=file: _time_command(f + ["--count"]),
+            "fastprime --file F --only-primes": lambda f=file: _time_command(f + ["--only-primes"]),
+            "fastprime --file F": lambda f=file: _time_command(f),
         }
         best = {name: float("inf") for name in contenders}
         for _ in range(repeat):
@@ -136,12 +141,69 @@ def _benchmark(paths: Dict[str, Path], repeat: int) -> None:
         print()
 
 
+def _peak_rss(argv: Sequence[str]) -> tuple[float, int]:
+    """(seconds, peak RSS in KiB) of ``argv`` with stdout to /dev/null (POSIX)."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True).stdout
+    seconds, kib = out.split()
+    return float(seconds), int(kib)
+
+
+def _primes_row(directory: Path, count: int, repeat: int) -> None:
+    from fastprime.cli.ranges import format_primes
+
+    command = _command()
+    # The first `count` primes, found a window at a time, written to a file.
+    path = directory / "primes.txt"
+    found, lo, width, last = 0, 0, 1 << 24, 0
+    with open(path, "wb") as out:
+        while found < count:
+            window = fastprime.primes_array(lo, lo + width)[: count - found]
+            if len(window):
+                out.write(bytes(format_primes(window)))
+                last = int(window[-1])
+                found += len(window)
+            lo += width
+    stop = last + 1
+    contenders = {
+        f"fastprime primes 0 {stop}": command + ["primes", "0", str(stop)],
+        "fastprime --file F --only-primes": command + ["--file", str(path), "--only-primes"],
+    }
+    got = subprocess.run(command + ["primes", "--count", "0", str(stop)], capture_output=True, text=True, check=True)
+    if int(got.stdout) != count:
+        raise SystemExit(f"fastprime primes --count 0 {stop} says {got.stdout.strip()}, expected {count}")
+    best = {name: (float("inf"), 0) for name in contenders}
+    for _ in range(repeat):
+        for name, argv in contenders.items():
+            seconds, kib = _peak_rss(argv)
+            best[name] = (min(best[name][0], seconds), max(best[name][1], kib))
+    print(f"{count:,} primes printed, best of {repeat} (stdout to /dev/null; peak RSS of the command):")
+    base = best["fastprime --file F --only-primes"][0]
+    for name, (seconds, kib) in best.items():
+        print(f"  {name:40} {seconds / count * 1e9:7.1f} ns/line  {seconds / base:5.2f}x  {kib / 1024:6.1f} MiB")
+    sample = fastprime.primes_array(10**9, 10**9 + (1 << 24))
+    for as_json in (False, True):
+        seconds = min(_timed(lambda j=as_json: format_primes(sample, j)) for _ in range(max(repeat, 3)))
+        label = "--json" if as_json else "plain"
+        print(f"  format_primes ({label}, 10-digit primes, one thread): {seconds / len(sample) * 1e9:.1f} ns/line")
+    print()
+
+
+def _timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
 def _memory(max_lines: int) -> None:
     if shutil.which("seq") is None or sys.platform == "win32":
         print("--memory needs `seq` and a POSIX system")
         return
-    import resource  # POSIX only
-
     command = _command()
     print("peak memory of `seq 1 N | fastprime - --count` (whole process, ru_maxrss):")
     n = 10**6
@@ -173,6 +235,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs, best kept (default 3)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--memory", type=int, default=0, metavar="N", help="also measure peak RSS up to N lines")
+    parser.add_argument(
+        "--primes", type=int, default=10_000_000, metavar="N",
+        help="N primes: fastprime primes vs --file F --only-primes (default 10,000,000; 0: skip)",
+    )
+    parser.add_argument("--only-primes-row", action="store_true", help="run only the --primes comparison")
     args = parser.parse_args()
     print(
         f"fastprime {fastprime.__version__} ({fastprime.implementation}), Python {platform.python_version()}, "
@@ -180,8 +247,11 @@ def main() -> None:
         f"best of {args.repeat}"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        paths = _write_inputs(Path(tmp), args.lines, args.seed)
-        _benchmark(paths, args.repeat)
+        if args.primes and sys.platform != "win32":
+            _primes_row(Path(tmp), args.primes, args.repeat)
+        if not args.only_primes_row:
+            paths = _write_inputs(Path(tmp), args.lines, args.seed)
+            _benchmark(paths, args.repeat)
     if args.memory:
         _memory(args.memory)
 

@@ -22,7 +22,6 @@ import time
 
 import fastprime
 from fastprime import _bpsw, fallback
-
 from fastprime._docs_example import PRIMES
 from fastprime._docs_example import trial_division as docs_is_prime
 
@@ -94,11 +93,40 @@ def datasets(quick: bool):
         ("random odd 64-bit", [rnd.getrandbits(64) | 1 for _ in range(n64)], False, False),
         (f"the {nprimes:,} largest primes < 2**64", top, False, False),
         ("random 64-bit primes", rand_primes, False, False),
+        ("random odd 128-bit (the wide kernel)", [rnd.getrandbits(128) | (1 << 127) | 1 for _ in range(n64 // 4)], True, False),
+        ("128-bit primes", [fastprime.next_prime(rnd.getrandbits(128) | (1 << 127)) for _ in range(nprimes // 20)], True, False),
+        ("65-bit primes", [fastprime.next_prime(rnd.getrandbits(65) | (1 << 64)) for _ in range(nprimes // 20)], True, False),
         ("random 512-bit", [rnd.getrandbits(512) for _ in range(500 if quick else 2000)], True, False),
         ("random 2048-bit", [rnd.getrandbits(2048) for _ in range(100 if quick else 300)], True, False),
         ("512-bit primes", [fastprime.next_prime(rnd.getrandbits(512)) for _ in range(20 if quick else 100)], True, False),
         ("the docs' PRIMES", PRIMES, False, True),
     ]
+
+
+def searches(quick: bool):
+    """(title, numbers, repeat) for next_prime/prev_prime against gmpy2's."""
+    rnd = random.Random(2027)
+    out = [("random 128-bit", [rnd.getrandbits(128) for _ in range(500 if quick else 5000)], 3)]
+    if not quick:
+        out.append(("1000 digits (10**1000 + 453 and two random)", [10**1000 + 453] + [rnd.getrandbits(3322) | (1 << 3321) for _ in range(2)], 1))
+    return out
+
+
+def search_rows(quick: bool):
+    try:
+        import gmpy2
+    except ImportError:
+        print("\nnext/prev prime: gmpy2 not installed, no anchor")
+        return
+    for title, data, repeat in searches(quick):
+        for name, ours, theirs in (("next_prime", fastprime.next_prime, gmpy2.next_prime),
+                                   ("prev_prime", fastprime.prev_prime, gmpy2.prev_prime)):
+            assert [ours(n) for n in data[:3]] == [int(theirs(n)) for n in data[:3]]
+            t_ours = best_time(ours, data, repeat)
+            t_theirs = best_time(theirs, data, repeat)
+            print(f"\n{name}, {title} ({len(data):,} numbers)")
+            print(f"  {'fastprime':36s} {fmt_time(t_ours)}   {1:9.2f}x")
+            print(f"  {'gmpy2.' + name:36s} {fmt_time(t_theirs)}   {t_theirs / t_ours:9.2f}x")
 
 
 def main(argv=None):
@@ -120,6 +148,7 @@ def main(argv=None):
             t = best_time(func, data, 1 if func is docs_is_prime else args.repeat)
             base = base or t
             print(f"  {name:36s} {fmt_time(t)}   {t / base:9.2f}x")
+    search_rows(args.quick)
     return 0
 
 

@@ -39,7 +39,7 @@ def pytest_configure(config):
             raise pytest.UsageError(
                 f"the compiled kernel did not import ({exc}); build it, or set "
                 "FASTPRIME_PURE_PYTHON=1 to test only the pure-Python implementation"
-            )
+            ) from exc
 
 
 def pytest_collection_modifyitems(config, items):
@@ -109,3 +109,49 @@ def random_number_line(rng: random.Random) -> bytes:
     if rng.random() < 0.05:
         text += b"\r"
     return text
+
+
+# ---- C test programs (tests/c/) ------------------------------------------------------
+
+C_REQUIRED = os.environ.get("FASTPRIME_REQUIRE_C_TESTS", "") not in ("", "0")
+CSRC = Path(__file__).resolve().parent.parent / "src" / "fastprime" / "csrc"
+
+#: The builds every C test program runs in: the default product (unsigned __int128 here),
+#: the portable 4x(32x32) multiply, 32-bit code, and AddressSanitizer + UBSan.
+C_BUILDS = {
+    "default": ["-O2"],
+    "portable": ["-O2", "-DFP_FORCE_PORTABLE_MUL"],
+    "m32": ["-O2", "-m32"],
+    "sanitized": ["-O1", "-g", "-fsanitize=address,undefined", "-fno-sanitize-recover=all"],
+}
+
+
+def c_compiler():
+    import shutil
+    import sysconfig
+
+    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or ""
+    for name in (cc.split()[0] if cc else "", "cc", "gcc", "clang"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def build_c(tmp_path: Path, source: Path, build: str) -> Path:
+    """Compile tests/c/``source`` in one of ``C_BUILDS``; skip (fail under
+    FASTPRIME_REQUIRE_C_TESTS=1, as in CI) where this machine cannot."""
+    import subprocess
+
+    cc = c_compiler()
+    if cc is None:
+        if C_REQUIRED:
+            pytest.fail("no C compiler found and FASTPRIME_REQUIRE_C_TESTS=1")
+        pytest.skip("no C compiler")
+    exe = tmp_path / f"{source.stem}_{build}"
+    cmd = [cc, "-std=c99", "-Wall", "-Wextra", "-Werror", f"-I{CSRC}", *C_BUILDS[build], str(source), "-o", str(exe), "-lm"]
+    built = subprocess.run(cmd, capture_output=True, text=True)
+    if built.returncode != 0:
+        if build in ("m32", "sanitized") and not C_REQUIRED:  # CI installs what these need
+            pytest.skip(f"{build} build not available here: {built.stderr[:200]}")
+        pytest.fail(f"{' '.join(cmd)}\n{built.stderr}")
+    return exe

@@ -11,16 +11,17 @@ numpy is imported on the first call, never by ``import fastprime``.
 
 from __future__ import annotations
 
-import operator
-import os
-import threading
+import concurrent.futures
 from functools import partial
-from itertools import chain, islice
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
 
 from . import fallback
 from ._arguments import as_int
+from ._env import implementation_module as implementation_module_named
+from ._env import implementation_name
+from ._loader import implementation_module
+from ._parallel import map_on_executor, resolve_workers, run_tasks
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
@@ -37,36 +38,58 @@ _CHUNK_OBJECTS = 1 << 9
 # Splitting for threads stops at chunk / 2**5 (4096 numbers, ~0.3-2 ms, compiled).
 _MIN_CHUNK_SHIFT = 5
 
-# How often the calling thread, once out of work, wakes up while waiting for helper
-# threads, so a signal is seen even where a blocked join is not interruptible (Windows).
-_POLL_SECONDS = 0.1
-
 _NUMPY_MISSING = (
     "fastprime.is_prime_array() needs numpy, which is not installed: "
-    "pip install fastprime[numpy]"
+    'pip install "pyfastprime[numpy]"'
 )
 
 
-def is_prime_array(values: object, *, workers: Optional[int] = None) -> "numpy.ndarray":
-    """Return a numpy ``bool`` array, shaped like ``values``, that is True where the value is prime.
+def is_prime_array(
+    values: object, *, workers: Optional[int] = None, executor: Optional[concurrent.futures.Executor] = None
+) -> "numpy.ndarray":
+    """Which values are prime, as a numpy ``bool`` array shaped like ``values``.
 
-    ``values`` may be a numpy array of any integer dtype, shape and strides; any object
-    with the buffer protocol holding integers (``array.array``, ``memoryview``); a list
-    or other iterable of ints (nested lists give more dimensions); or an object array
-    of Python ints, where ints of 2**64 and above take the big-int (strong BPSW) path.
-    Negative values are not prime.  Arrays of floats, bools, strings, complex numbers,
-    dates... raise ``TypeError``.  Contiguous integer input is read in place.
+    Args:
+        values: a numpy array of any integer dtype, shape and strides (read in place
+            when contiguous); any buffer of integers (``array.array``, ``memoryview``);
+            a list or other iterable of ints (nested lists give more dimensions); or an
+            object array of Python ints, where ints of 2**64 and above take the big-int
+            (strong BPSW) path.  Negative values are not prime.  A masked array
+            (``numpy.ma``) gives a masked result with the same mask (masked entries
+            are not tested).
+            A dask array gives a lazy dask array of bools (same chunks; nothing is
+            computed until asked), computed where its blocks live.
+        workers: ``None`` uses every core this process may run on, ``1`` works in the
+            calling thread, ``n`` uses ``n`` threads.  The answer never depends on it.
+        executor: a ``concurrent.futures.Executor`` (a ``fastprime.Executor``, one
+            backed by a dask cluster, a ``ProcessPoolExecutor``...) to run the chunks
+            on instead of local threads; ``workers`` is then ignored.
 
-    ``workers``: ``None`` uses every core this process may run on, ``1`` works in the
-    calling thread, ``n`` uses ``n`` threads.  The answer never depends on it.
+    Returns:
+        A new ``bool`` array (a ``numpy.ma.MaskedArray`` for masked input, a lazy dask
+        array for a dask array).
+
+    Raises:
+        TypeError: values of another kind (floats, bools, strings, complex numbers,
+            dates...), or a bad ``workers``.
+        ValueError: ``workers`` < 1.
+        ImportError: numpy is not installed (``pip install "pyfastprime[numpy]"``).
 
     >>> import numpy as np, fastprime
     >>> fastprime.is_prime_array(np.arange(10)).nonzero()[0].tolist()
     [2, 3, 5, 7]
     """
-    from . import _impl
+    from ._executor.dask import is_dask_array  # imports no dask
 
-    return _is_prime_array(values, workers=workers, impl=_impl)
+    if is_dask_array(values):
+        from ._executor.dask import is_prime_dask_array
+
+        return is_prime_dask_array(values)
+    if executor is not None and not isinstance(executor, concurrent.futures.Executor):
+        raise TypeError(
+            f"is_prime_array() executor must be a concurrent.futures.Executor or None, not {type(executor).__name__!r}"
+        )
+    return _is_prime_array(values, workers=workers, impl=implementation_module, executor=executor)
 
 
 def _is_prime_array(
@@ -75,13 +98,22 @@ def _is_prime_array(
     workers: Optional[int],
     impl: ModuleType,
     chunk: Optional[int] = None,
+    executor: Optional[concurrent.futures.Executor] = None,
 ) -> "numpy.ndarray":
     """``is_prime_array`` with the kernel module (and, for tests, the chunk size) chosen."""
-    threads = _resolve_workers(workers)
+    threads = resolve_workers(workers, "is_prime_array")
     _require_numpy()
     import numpy as np
 
+    mask = None
+    if isinstance(values, np.ma.MaskedArray):
+        # A masked entry's data is not a value (it may be garbage, or None in an object
+        # array): test a filled copy and hand the mask back, as numpy's own ufuncs do.
+        mask = np.ma.getmaskarray(values)
+        values = values.filled(0)
     array = _as_array(values)
+    if mask is not None:
+        return np.ma.MaskedArray(_is_prime_array(array, workers=threads, impl=impl, chunk=chunk, executor=executor), mask=mask)
     kind = _kind(array)
     if array.size == 0:
         return np.zeros(array.shape, dtype=bool)
@@ -102,10 +134,46 @@ def _is_prime_array(
     else:
         chunk = _balanced_chunk(array.size, threads, chunk, minimum=1)
 
-    threads = min(threads, -(-array.size // chunk))  # no more threads than chunks
     flat, out, shape_back = _memory_order_views(array)
-    _run(_tasks(flat, out, kind, impl, chunk), threads)
+    if executor is not None:
+        _on_executor(executor, flat, out, kind, implementation_name(impl))
+        return shape_back(out)
+    threads = min(threads, -(-array.size // chunk))  # no more threads than chunks
+    run_tasks(_tasks(flat, out, kind, impl, chunk), threads)
     return shape_back(out)
+
+
+# Elements per task on an executor: ~25-50 ms of the compiled kernel for 64-bit numbers,
+# so a task's own cost (a pickle and a trip, ~1 ms on dask) stays a few percent.
+_EXECUTOR_CHUNK = {"cython": 1 << 20, "python": 1 << 12}
+
+
+def block_task(impl_name: str, kind: str, block: "numpy.ndarray") -> "numpy.ndarray":
+    """One chunk of an ``is_prime_array`` on an executor: flags for ``block`` (1-D).
+
+    Module level, so worker processes and dask workers can unpickle it; the block
+    travels as a compact array and the flags come back as one.
+    """
+    import numpy as np
+
+    impl = implementation_module_named(impl_name)
+    out = np.zeros(block.shape, dtype=bool)
+    if kind == "object":
+        _test_objects(impl, block, out)
+    else:
+        _test_gathered(impl, block, out.view(np.uint8))
+    return out
+
+
+def _on_executor(
+    executor: concurrent.futures.Executor, flat: "numpy.ndarray", out: "numpy.ndarray", kind: str, impl_name: str
+) -> None:
+    """Fill ``out`` from ``flat`` with the chunks run on ``executor``, a bounded number
+    submitted ahead, written back in order."""
+    blocks = list(_blocks(flat, _EXECUTOR_CHUNK[impl_name]))
+    tasks = ((impl_name, kind, block.reshape(-1)) for _, block in blocks)
+    for (offset, block), flags in zip(blocks, map_on_executor(executor, block_task, tasks)):
+        out[offset : offset + block.size] = flags.reshape(-1)
 
 
 def _tasks(
@@ -130,34 +198,6 @@ def _require_numpy() -> None:
         import numpy  # noqa: F401
     except ImportError as exc:
         raise ImportError(_NUMPY_MISSING) from exc
-
-
-def _resolve_workers(workers: object) -> int:
-    if workers is None:
-        return _usable_cores()
-    if isinstance(workers, bool):
-        raise TypeError("is_prime_array() workers must be a positive int or None, not 'bool'")
-    try:
-        count = operator.index(workers)  # type: ignore[arg-type]
-    except TypeError:
-        raise TypeError(
-            f"is_prime_array() workers must be a positive int or None, not {type(workers).__name__!r}"
-        ) from None
-    if count < 1:
-        raise ValueError(f"is_prime_array() workers must be at least 1, got {count}")
-    return count
-
-
-def _usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity), not merely cores in the machine."""
-    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
-    if counter is not None:
-        count = counter()
-    elif hasattr(os, "sched_getaffinity"):
-        count = len(os.sched_getaffinity(0))
-    else:
-        count = os.cpu_count()
-    return max(1, count or 1)
 
 
 def _as_array(values: Any) -> "numpy.ndarray":
@@ -329,64 +369,3 @@ def _test_objects(impl: ModuleType, block: "numpy.ndarray", out: "numpy.ndarray"
                 ) from None
         raise
     out[:] = flags
-
-
-def _run(tasks: Iterator[Callable[[], None]], threads: int) -> None:
-    """Run every task, on ``threads`` threads of which the calling thread is one.
-
-    Every thread takes the next task from the shared iterator until none are left.
-    The calling thread returns to Python between its tasks, so Ctrl-C raises
-    KeyboardInterrupt there within one chunk; then no further task is handed out,
-    the helpers finish the chunk they are on (milliseconds), and the exception
-    propagates with no thread left touching the arrays.  An exception in a helper
-    stops the others the same way and is re-raised here.
-    """
-    if threads > 1:
-        head = list(islice(tasks, 2))
-        if len(head) < 2:  # a single chunk: not worth a thread
-            threads = 1
-        tasks = chain(head, tasks)
-    if threads == 1:
-        for each in tasks:
-            each()
-        return
-
-    lock = threading.Lock()
-    stopped = threading.Event()
-    errors: List[BaseException] = []
-
-    def next_task() -> Optional[Callable[[], None]]:
-        with lock:  # a generator must not be advanced by two threads at once
-            return None if stopped.is_set() else next(tasks, None)
-
-    def work() -> None:
-        try:
-            task: Optional[Callable[[], None]] = next_task()
-            while task is not None:
-                task()
-                task = next_task()
-        except BaseException as exc:  # noqa: BLE001 - re-raised by the calling thread
-            errors.append(exc)
-            stopped.set()
-
-    helpers = [
-        threading.Thread(target=work, name=f"fastprime-array-{i}", daemon=True) for i in range(threads - 1)
-    ]
-    try:
-        for helper in helpers:
-            helper.start()
-        task: Optional[Callable[[], None]] = next_task()
-        while task is not None:
-            task()
-            task = next_task()
-        for helper in helpers:
-            while helper.is_alive():
-                helper.join(_POLL_SECONDS)  # with a timeout: stays interruptible everywhere
-    except BaseException:
-        stopped.set()
-        for helper in helpers:
-            if helper.ident is not None:
-                helper.join()
-        raise
-    if errors:
-        raise errors[0]

@@ -18,24 +18,49 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, List, NamedTuple
 
-from ._loader import env_flag
+from ._env import env_flag
 
-__all__ = ["is_prime_big", "engine", "is_prime_big_python"]  # engine: see __getattr__
+__all__ = [
+    "is_prime_big",
+    "engine",  # noqa: F822 - a module __getattr__ name, chosen on first use
+    "is_prime_big_python",
+    "odd_primes_below",
+    "strong_probable_prime",
+]
+
+
+def odd_primes_below(limit: int) -> tuple:
+    """The odd primes below ``limit`` (a small table, made once at import)."""
+    return tuple(p for p in range(3, limit, 2) if all(p % q for q in range(3, math.isqrt(p) + 1, 2)))
+
 
 # Odd primes below 1000: trial division removes ~92% of random odd big numbers before
 # any modular exponentiation.  The product is checked with one gcd, which is far
 # cheaper in CPython than 167 separate `%` operations.
-_SMALL_PRIMES = tuple(
-    p for p in range(3, 1000, 2) if all(p % q for q in range(3, math.isqrt(p) + 1, 2))
-)
-_SMALL_PRODUCT = math.prod(_SMALL_PRIMES)
+_SMALL_PRODUCT = math.prod(odd_primes_below(1000))
 
 
-def _strong_base2(n: int) -> bool:
-    d = n - 1
-    s = (d & -d).bit_length() - 1
-    d >>= s
-    x = pow(2, d, n)
+def strong_probable_prime(n: int, base: int, d: int = 0, s: int = 0) -> bool:
+    """Whether odd ``n`` > 2 passes a strong Miller-Rabin round to ``base``.
+
+    Args:
+        n: an odd integer > 2.
+        base: the base; one that reduces to 0, 1 or n-1 proves nothing and passes
+            (rather than vouch for a composite by failing to look).
+        d, s: ``n - 1 = d * 2**s`` with ``d`` odd, when the caller already has them
+            (several bases share them); computed when ``d`` is 0.
+
+    Returns:
+        True if ``n`` is a strong probable prime to ``base``.
+    """
+    if not d:
+        d = n - 1
+        s = (d & -d).bit_length() - 1
+        d >>= s
+    a = base % n
+    if a in (0, 1, n - 1):
+        return True
+    x = pow(a, d, n)
     if x == 1 or x == n - 1:
         return True
     for _ in range(s - 1):
@@ -130,7 +155,7 @@ def is_prime_big_python(n: int) -> bool:
     """Strong BPSW in pure Python (no gmpy2), for odd ``n`` > 1000**2 without small factors checked."""
     if math.gcd(n, _SMALL_PRODUCT) != 1:
         return False
-    if not _strong_base2(n):
+    if not strong_probable_prime(n, 2):
         return False
     r = math.isqrt(n)
     if r * r == n:
@@ -212,7 +237,7 @@ def _gmp_test(gmpy2):
     return test
 
 
-def is_prime_big(n: int) -> bool:
+def is_prime_big(n: int) -> bool:  # noqa: F811 - replaced by the chosen engine's test on first call
     """Strong BPSW for an ``int`` known to be >= 2**64 (no counterexample known).
 
     The first call chooses the engine and puts its test in this function's place

@@ -17,12 +17,13 @@ def prev_prime(n: SupportsIndex, /) -> int:
 
 def is_prime_flags(
     values: Iterable[SupportsIndex],
-    start: int = 0,
-    stop: Optional[int] = None,
+    start: Optional[SupportsIndex] = 0,
+    stop: Optional[SupportsIndex] = None,
     big_out: Optional[List[Tuple[int, int]]] = None,
 ) -> bytearray:
     """1 where values[start:stop] holds a prime, else 0, with the GIL released while
-    numbers below 2**64 are tested.  Lists and tuples are read in place.
+    numbers below 2**64 are tested.  Lists and tuples are read in place.  start and
+    stop are taken as a slice takes them (negative from the end, clamped).
 
     With ``big_out`` (a list), values >= 2**64 are not tested: ``(position, value)``
     pairs are appended to ``big_out`` and their flags are 0, so the caller can test
@@ -34,7 +35,9 @@ def is_prime_many(values: Iterable[SupportsIndex], big_out: Optional[List[Tuple[
 
 def chain_results(chunks: Iterable[Any], total: int = -1) -> Iterator[Any]:
     """itertools.chain.from_iterable(chunks), where a bytes or bytearray chunk of flags
-    (from is_prime_flags) yields True/False for each byte."""
+    (from is_prime_flags) yields True/False for each byte.  next() called again while
+    it runs (from the chunk source, a chunk's __iter__ or a __del__) raises ValueError,
+    as a generator's does."""
 
 def is_prime_into(values: Any, out: Any, /) -> None:
     """Test a 1-D integer buffer (any integer item type, any stride) into a contiguous

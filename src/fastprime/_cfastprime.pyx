@@ -1,51 +1,52 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
 # cython: cdivision=True, freethreading_compatible=True, binding=False
-"""The compiled kernel: the C test of ``_kernel.h`` behind the public functions.
+"""The compiled kernel: the C tests of ``csrc/kernel.h`` (below 2**64) and ``csrc/wide.h``
+(2**64 to 2**128) behind the public functions.
 
-Below 2**64 everything runs in C; numbers >= 2**64 are checked for small factors here and
-then go to ``_bpsw.is_prime_big`` (Python ints, or gmpy2 when installed), which holds the
-GIL.  The scalar functions keep the GIL: releasing it per call costs more than a test.
-The batch calls release it once per batch, which is what lets threads scale:
+Below 2**128 everything runs in C; numbers >= 2**128 are checked for small factors here
+and then go to ``_bpsw.is_prime_big`` (Python ints, or gmpy2 when installed), which
+holds the GIL, and their next/prev prime searches to ``_bigsearch``.  The scalar
+tests keep the GIL: releasing it per call costs more than a test (the next/prev searches
+of the wide kernel, ~6 us, release it).  The batch calls release it once per batch, which is what lets threads scale:
 ``is_prime_flags`` (the executor's chunks, read in place from a list or tuple),
 ``is_prime_into`` (``is_prime_array``'s buffers) and ``scan_lines`` (the command line's
 blocks of text, parsed, tested and printed in C).
+
+Each public function's docstring starts with its signature and a ``--`` line: CPython
+makes that ``__text_signature__``, which ``inspect.signature`` and ``help()`` read.  It
+costs nothing per call, where ``binding=True`` (Cython's function objects) costs ~5%
+of a small ``is_prime`` call.  Measured with callgrind over 10**6 calls of
+``is_prime(1000003)``: 2,506 instructions per call with or without the text signature
+(PYTHONHASHSEED=0), 2,489 -> 2,603 with ``binding=True``, and +39 (2,545) for a
+keyword-capable ``n``, which is why ``n`` is positional-only in both twins.
 """
 
 cimport cython
-from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
+from cpython.buffer cimport PyBUF_SIMPLE, PyBUF_WRITABLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.bytearray cimport PyByteArray_AS_STRING, PyByteArray_FromStringAndSize, PyByteArray_Resize
-from cpython.list cimport PyList_GET_SIZE, PyList_New, PyList_SET_ITEM
+from cpython.list cimport PyList_GET_SIZE, PyList_New
 from cpython.long cimport PyLong_CheckExact
 from cpython.object cimport PyObject
 from cpython.sequence cimport PySequence_Fast_GET_ITEM
+from cpython.slice cimport PySlice_AdjustIndices, PySlice_Unpack
 from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t,
 )
 from libc.stdlib cimport free, malloc
 
 from fastprime._arguments import as_int
-from fastprime import _bpsw
+from fastprime import _bigsearch, _bpsw
+from fastprime._env import U128 as _U128
 
-
-cdef extern from "_kernel.h" nogil:
-    const char *FP_MUL_PATH
-    bint fp_is_prime_u64(uint64_t n) noexcept
-    void fp_is_prime_u64_batch(const uint64_t *values, unsigned char *out, size_t count) noexcept
-    uint64_t fp_next_prime_u64(uint64_t n) noexcept
-    uint64_t fp_prev_prime_u64(uint64_t n) noexcept
-
+# The C declarations (kernel.h, pylong.h, pyglue.h, lines.h) are in _cfastprime.pxd.
 
 #: Which 64x64->128-bit multiply this build uses ("int128", "msvc-x64", ...).
 mul_path = FP_MUL_PATH.decode("ascii")
 
 # Immutable module constants (no mutable module state: the module is free-threading safe).
-cdef object _U64 = 1 << 64
-cdef object _LARGEST_U64_PRIME = 18446744073709551557
+cdef object _LARGEST_U128_PRIME = 340282366920938463463374607431768211297
+cdef object _MASK64 = (1 << 64) - 1
 
-
-cdef extern from "_pylong.h":
-    int FP_GIL_DISABLED
-    int fp_pylong_u64(PyObject *obj, uint64_t *out) noexcept
 
 cdef inline int _to_u64(object n, uint64_t *out) except -1:
     """Store ``n`` (an exact int) in ``*out``; return 0, or 1 if n < 0, or 2 if n >= 2**64."""
@@ -61,31 +62,33 @@ cdef inline int _to_u64(object n, uint64_t *out) except -1:
     return 0
 
 
-cdef extern from *:
-    """
-    /* Products of consecutive odd primes, each below 2**30 (one CPython digit, so the
-       remainder of a big int by one is a single pass over its digits). */
-    static const uint32_t FP_BIG_SIEVE[4] = {111546435u, 58642669u, 600662303u, 33984931u};
-    /* 1 if r (a remainder by FP_BIG_SIEVE[k]) shares a factor with it. */
-    static inline int fp_shares_factor(uint64_t r, int k)
-    {
-        switch (k) {
-        case 0: return !(r % 3 && r % 5 && r % 7 && r % 11 && r % 13 && r % 17 && r % 19 && r % 23);
-        case 1: return !(r % 29 && r % 31 && r % 37 && r % 41 && r % 43);
-        case 2: return !(r % 47 && r % 53 && r % 59 && r % 61 && r % 67);
-        default: return !(r % 71 && r % 73 && r % 79 && r % 83);
-        }
-    }
-    """
-    const uint32_t FP_BIG_SIEVE[4]
-    bint fp_shares_factor(uint64_t r, int k) noexcept nogil
+cdef inline int _to_u128(object n, uint64_t *hi, uint64_t *lo) except -1:
+    """Store an exact int ``n`` in ``(*hi, *lo)``; return 0, or 1 if n < 0, or 2 if n >= 2**128."""
+    cdef int kind = fp_pylong_u128(<PyObject *> n, hi, lo)
+    if kind != 3:
+        return kind
+    if n < 0:
+        return 1
+    if n >= _U128:
+        return 2
+    hi[0] = n >> 64
+    lo[0] = n & _MASK64
+    return 0
+
+
+cdef inline object _from_u128(uint64_t hi, uint64_t lo):
+    return (<object> hi << 64) | <object> lo
 
 
 cdef bint _big_is_prime(object n) except -1:
-    """is_prime for an int >= 2**64: a few remainders find most composites (three in
-    four random odd numbers have a prime factor below 84) before the full test, which
-    costs ~400 ns even with gmpy2 (half of it converting the number for GMP)."""
+    """is_prime for an int >= 2**64: the wide kernel below 2**128; above, a few remainders
+    find most composites (three in four random odd numbers have a prime factor below 84)
+    before the full test, which costs ~400 ns even with gmpy2 (half of it converting the
+    number for GMP)."""
     cdef int k
+    cdef uint64_t hi, lo
+    if _to_u128(n, &hi, &lo) == 0:
+        return fp_is_prime_u128(hi, lo)
     if not n & 1:
         return False
     for k in range(4):
@@ -95,11 +98,14 @@ cdef bint _big_is_prime(object n) except -1:
 
 
 def is_prime(n, /):
-    """Return ``True`` if ``n`` is prime.
+    """is_prime(n, /)
+--
+
+Return ``True`` if ``n`` is prime.
 
     Deterministic below 2**64 (Baillie-PSW, proven there); strong Baillie-PSW above
-    (no counterexample known).  ``n`` may be any ``int`` or object with
-    ``__index__``; ``n < 2`` gives ``False``; anything else raises ``TypeError``.
+    (no counterexample known), in C below 2**128.  ``n`` may be any ``int`` or object
+    with ``__index__``; ``n < 2`` gives ``False``; anything else raises ``TypeError``.
     """
     cdef uint64_t v
     cdef int kind
@@ -114,9 +120,12 @@ def is_prime(n, /):
 
 
 def next_prime(n, /):
-    """Return the smallest prime greater than ``n`` (2 for any ``n < 2``)."""
-    cdef uint64_t v, r
-    cdef int kind
+    """next_prime(n, /)
+--
+
+Return the smallest prime greater than ``n`` (2 for any ``n < 2``)."""
+    cdef uint64_t v, r, hi, lo, out_hi = 0, out_lo = 0
+    cdef int kind, found = 0
     if not PyLong_CheckExact(n):
         n = as_int(n, "next_prime")
     kind = _to_u64(n, &v)
@@ -126,6 +135,16 @@ def next_prime(n, /):
         r = fp_next_prime_u64(v)
         if r:
             return r
+    if n < _LARGEST_U128_PRIME:
+        # The wide kernel's search (~6 us for 128 bits) runs without the GIL, so that an
+        # Executor's threads scale on it; releasing the GIL costs ~0.1 us.
+        _to_u128(n, &hi, &lo)
+        with nogil:
+            found = fp_next_prime_u128(hi, lo, &out_hi, &out_lo)
+        if found:
+            return _from_u128(out_hi, out_lo)
+    if _bigsearch.sieves(n):
+        return _bigsearch.next_prime_big(n)
     c = n + 1 + (n & 1)
     while not _big_is_prime(c):
         c += 2
@@ -133,8 +152,11 @@ def next_prime(n, /):
 
 
 def prev_prime(n, /):
-    """Return the largest prime less than ``n``; ``ValueError`` if ``n <= 2``."""
-    cdef uint64_t v
+    """prev_prime(n, /)
+--
+
+Return the largest prime less than ``n``; ``ValueError`` if ``n <= 2``."""
+    cdef uint64_t v, hi, lo, out_hi = 0, out_lo = 0
     cdef int kind
     if not PyLong_CheckExact(n):
         n = as_int(n, "prev_prime")
@@ -143,122 +165,74 @@ def prev_prime(n, /):
         raise ValueError(f"prev_prime() argument must be greater than 2, got {n}")
     if kind == 0:
         return fp_prev_prime_u64(v)
-    c = n - 1 - (n & 1)
-    while c >= _U64:
-        if _big_is_prime(c):
-            return c
-        c -= 2
-    return _LARGEST_U64_PRIME
+    if n > _U128:
+        if _bigsearch.sieves(n):
+            return _bigsearch.prev_prime_big(n)
+        c = n - 1 - (n & 1)
+        while c >= _U128:
+            if _big_is_prime(c):
+                return c
+            c -= 2
+        return _LARGEST_U128_PRIME
+    if n == _U128:
+        return _LARGEST_U128_PRIME
+    _to_u128(n, &hi, &lo)
+    with nogil:  # as in next_prime; it finds one, as every n > 2 has a prime below it
+        fp_prev_prime_u128(hi, lo, &out_hi, &out_lo)
+    return _from_u128(out_hi, out_lo)
 
-
-cdef extern from *:
-    """
-    #if defined(__GNUC__) || defined(__clang__)
-    #  define fp_prefetch(p) __builtin_prefetch(p)
-    #else
-    #  define fp_prefetch(p) ((void)(p))
-    #endif
-    """
-    void fp_prefetch(const void *p) noexcept nogil
-
-cdef extern from *:
-    """
-    /* True or False (borrowed), without a branch: flags of mixed numbers are a coin
-       flip for the branch predictor (measured 8 ns per item with the branch). */
-    static inline PyObject *fp_bool_borrowed(unsigned char flag)
-    {
-        const uintptr_t f = (uintptr_t)Py_False, t = (uintptr_t)Py_True;
-        return (PyObject *)(f ^ ((f ^ t) & (0 - (uintptr_t)(flag != 0))));
-    }
-    static inline PyObject *fp_bool(unsigned char flag)
-    {
-        PyObject *r = fp_bool_borrowed(flag);
-        Py_INCREF(r);
-        return r;
-    }
-
-    /* Where True and False are mortal (before 3.12), every reference handed out is an
-       increment of one of two counters: a chain of dependent read-modify-writes
-       (~1.3 ns per item).  A run of flags pays for its references in two additions
-       before it is read and refunds the unread ones when left, so reading an item
-       writes nothing.  Immortal bools (3.12+) make Py_INCREF a load and a compare.
-       Only where the counts are CPython's own plain fields (not PyPy's or GraalPy's
-       emulation, not a debug build's tally, not free-threading's split counts). */
-    #if defined(PYPY_VERSION) || defined(GRAALVM_PYTHON) || defined(Py_REF_DEBUG)
-    #  define FP_PREPAID_BOOLS 0
-    #elif PY_VERSION_HEX < 0x030C0000 && !defined(Py_GIL_DISABLED)
-    #  define FP_PREPAID_BOOLS 1
-    #else
-    #  define FP_PREPAID_BOOLS 0
-    #endif
-    #if FP_PREPAID_BOOLS
-    static void fp_bool_refs(const unsigned char *flags, Py_ssize_t count, Py_ssize_t sign)
-    {
-        Py_ssize_t i, ones = 0;
-        for (i = 0; i < count; i++)
-            ones += flags[i] != 0;
-        Py_SET_REFCNT(Py_True, Py_REFCNT(Py_True) + sign * ones);
-        Py_SET_REFCNT(Py_False, Py_REFCNT(Py_False) + sign * (count - ones));
-    }
-    #  define fp_bool_prepaid fp_bool_borrowed
-    #else
-    #  define fp_bool_refs(flags, count, sign) ((void)0)
-    #  define fp_bool_prepaid fp_bool
-    #endif
-
-    /* The items of a new list (of count NULLs) from flags. */
-    static void fp_bool_list_fill(PyObject *list, const unsigned char *flags, Py_ssize_t count)
-    {
-        Py_ssize_t i;
-        fp_bool_refs(flags, count, 1);
-        for (i = 0; i < count; i++)
-            PyList_SET_ITEM(list, i, fp_bool_prepaid(flags[i]));
-    }
-    """
-    # A new reference, paid for by fp_bool_refs(..., 1) over a run including the flag.
-    object fp_bool_prepaid(unsigned char flag)
-    void fp_bool_refs(const unsigned char *flags, Py_ssize_t count, Py_ssize_t sign) noexcept
-    void fp_bool_list_fill(list result, const unsigned char *flags, Py_ssize_t count) noexcept
 
 cdef enum:
     _PREFETCH = 64  # items ahead: the int objects are what the loop waits for
     _GIL_BLOCK = 8192  # items read per hold of the GIL in is_prime_flags
 
 
-def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
-    """A bytearray with 1 where ``values[start:stop]`` holds a prime, 0 elsewhere.
+def is_prime_flags(values, start=0, stop=None, big_out=None):
+    """is_prime_flags(values, start=0, stop=None, big_out=None)
+--
 
-    Values below 2**64 are tested in C batches with the GIL released.  Lists and tuples
-    are read in place, without a copy (the executor passes the caller's list and a range
-    of it), a block at a time: a list shortened by another thread meanwhile is read to
-    its new end, as a list iterator would, and the result is as short.  Other iterables
-    are read into a list first.  Items are checked as ``is_prime`` checks them: a
-    non-integer raises ``TypeError``, negatives give 0.
+A bytearray with 1 where ``values[start:stop]`` holds a prime, 0 elsewhere.
 
-    With ``big_out`` (a list), values >= 2**64 are not tested: ``(position, value)``
-    pairs (position counted from ``start``, value as an ``int``) are appended to
-    ``big_out`` and their flags are 0, so the caller can test them elsewhere (the
-    executor sends them to processes, since the big-int test holds the GIL).  Without
-    it they are tested here, after the batch.
+    ``start`` and ``stop`` are taken as a slice takes them (negative from the end,
+    clamped to the sequence, ``None`` for its ends).  Values below 2**64 are tested in
+    C batches with the GIL released.  Lists and tuples are read in place, without a copy
+    (the executor passes the caller's list and a range of it), a block at a time: a list
+    shortened by another thread meanwhile is read to its new end, as a list iterator
+    would, and the result is as short.  Other iterables are read into a list first.
+    Items are checked as ``is_prime`` checks them: a non-integer raises ``TypeError``,
+    negatives give 0.
+
+    Values from 2**64 to 2**128 are tested by the wide kernel, also in one batch with
+    the GIL released.  With ``big_out`` (a list), values >= 2**128 are not tested:
+    ``(position, value)`` pairs (position counted from ``start``, value as an ``int``)
+    are appended to ``big_out`` and their flags are 0, so the caller can test them
+    elsewhere (the executor sends them to processes, since the big-int test holds the
+    GIL).  Without it they are tested here, after the batch.
     """
     cdef object seq = values
-    cdef Py_ssize_t count, i = 0, j, block_start, block_end
+    cdef Py_ssize_t count, i = 0, j, block_start, block_end, first, last, step
     cdef uint64_t *buf
+    cdef uint64_t *pairs = NULL  # (hi, lo) of the values in [2**64, 2**128)
+    cdef Py_ssize_t *where = NULL  # and their positions
+    cdef unsigned char *wide_res = NULL
+    cdef Py_ssize_t wide = 0
     cdef unsigned char *res
     cdef int kind
     cdef PyObject *item
     cdef list big = []
     if type(seq) is not list and type(seq) is not tuple:
         seq = list(seq)
-    elif FP_GIL_DISABLED and type(seq) is list:
+    # Every argument is converted before the sequence's length is read: __index__ may
+    # run any code, even code that shortens the list (a85fbb6 read the length first, and
+    # a stop whose __index__ emptied the list made it read freed memory).
+    # PySlice_Unpack converts as list[start:stop] does (same errors, huge values
+    # clamped) and PySlice_AdjustIndices applies the length, as list_subscript does.
+    PySlice_Unpack(slice(start, stop), &first, &last, &step)
+    if FP_GIL_DISABLED and type(seq) is list:
         # Without a GIL another thread could change the list while it is read.
-        seq = seq[start:stop]
-        start, stop = 0, None
-    count = len(seq)
-    if stop is not None and <Py_ssize_t>stop < count:
-        count = stop
-    start = min(max(start, 0), count)
-    count -= start
+        seq = seq[first:last]
+        first, last = 0, len(seq)
+    count = PySlice_AdjustIndices(len(seq), &first, &last, 1)
     flags = PyByteArray_FromStringAndSize(NULL, count)
     if count == 0:
         return flags
@@ -272,18 +246,19 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
         # blocks, so that the GIL is held for a block's reading at a time, not the
         # chunk's: another worker or the consumer waiting for it gets it sooner.
         while i < count:
-            if i and type(seq) is list:
-                # The GIL was released: another thread may have shortened the list.
-                # Read on as a list iterator would, up to its current end.
-                count = min(count, max(PyList_GET_SIZE(seq) - start, i))
+            if type(seq) is list:
+                # The GIL was released (or, before the first block, something may have
+                # run since len()): another thread may have shortened the list.  Read
+                # on as a list iterator would, up to its current end.
+                count = min(count, max(PyList_GET_SIZE(seq) - first, i))
                 if i == count:
                     break
             block_end = min(i + _GIL_BLOCK, count)
             block_start = i
             while i < block_end:
-                item = PySequence_Fast_GET_ITEM(seq, start + i)
+                item = PySequence_Fast_GET_ITEM(seq, first + i)
                 if i + _PREFETCH < count:
-                    fp_prefetch(PySequence_Fast_GET_ITEM(seq, start + i + _PREFETCH))
+                    fp_prefetch(PySequence_Fast_GET_ITEM(seq, first + i + _PREFETCH))
                 if not PyLong_CheckExact(<object> item) or fp_pylong_u64(item, &buf[i]) != 0:
                     break
                 i += 1
@@ -295,8 +270,13 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
         if i < count:
             # The rest from a private copy: __index__ may run any code, even code that
             # changes the sequence being read.
-            rest = list(seq[start + i:start + count])
+            rest = list(seq[first + i:first + count])
             count = i + len(rest)
+            pairs = <uint64_t *> malloc(2 * len(rest) * sizeof(uint64_t) + 1)
+            where = <Py_ssize_t *> malloc(len(rest) * sizeof(Py_ssize_t) + 1)
+            wide_res = <unsigned char *> malloc(len(rest) + 1)
+            if pairs == NULL or where == NULL or wide_res == NULL:
+                raise MemoryError()
             for j in range(len(rest)):
                 n = rest[j]
                 if not PyLong_CheckExact(n):
@@ -304,7 +284,10 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
                 kind = _to_u64(n, &buf[i + j])
                 if kind:
                     buf[i + j] = 0  # 0 is not prime: negatives are done, big ones patched below
-                    if kind == 2:
+                    if kind == 2 and _to_u128(n, &pairs[2 * wide], &pairs[2 * wide + 1]) == 0:
+                        where[wide] = i + j
+                        wide += 1
+                    elif kind == 2:
                         if big_out is None:
                             big.append(i + j)
                             big.append(n)
@@ -312,8 +295,15 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
                             big_out.append((i + j, n))
             with nogil:
                 fp_is_prime_u64_batch(buf + i, res + i, count - i)
+                if wide:
+                    fp_is_prime_u128_many(pairs, <size_t> wide, wide_res)
+                    for j in range(wide):
+                        res[where[j]] = wide_res[j]
     finally:
         free(buf)
+        free(pairs)
+        free(where)
+        free(wide_res)
     for j in range(0, len(big), 2):
         res[<Py_ssize_t> big[j]] = _big_is_prime(big[j + 1])
     if count < len(flags):
@@ -322,7 +312,10 @@ def is_prime_flags(values, Py_ssize_t start=0, stop=None, big_out=None):
 
 
 def is_prime_many(values, big_out=None):
-    """``[is_prime(v) for v in values]``: ``is_prime_flags`` as a list of bools."""
+    """is_prime_many(values, big_out=None)
+--
+
+``[is_prime(v) for v in values]``: ``is_prime_flags`` as a list of bools."""
     cdef bytearray flags = is_prime_flags(values, 0, None, big_out)
     cdef Py_ssize_t count = len(flags)
     cdef list result = PyList_New(count)
@@ -332,7 +325,10 @@ def is_prime_many(values, big_out=None):
 
 @cython.final
 cdef class chain_results:
-    """``itertools.chain.from_iterable(chunks)``, where a chunk may also be a bytes or
+    """chain_results(chunks, total=-1)
+--
+
+``itertools.chain.from_iterable(chunks)``, where a chunk may also be a bytes or
     bytearray of flags from ``is_prime_flags``, yielded as ``True``/``False``.
     ``total``, when known, is how many items there will be (``__length_hint__``).
 
@@ -340,12 +336,17 @@ cdef class chain_results:
     of bools costs a reference per number to build, to read and to free, all with the
     GIL held, where it holds back the other threads.  For the same reason reading a
     flag is kept to a compare, a load and a store (see ``fp_bool_refs``).
+
+    ``next()`` called while a call of it runs Python code (the chunk source, a chunk's
+    ``__iter__``, a ``__del__`` of a chunk left) raises ``ValueError``, as a generator
+    does ("already executing"); the pure twin is a generator.
     """
 
     cdef object chunks
     cdef object current  # the list being read, or None
     cdef Py_buffer view  # the flags being read, when has_view
     cdef bint has_view
+    cdef bint running  # in Python code called by _next_slow (next(), list(), a __del__)
     cdef const unsigned char *flags
     cdef Py_ssize_t position, length
     cdef Py_ssize_t total, before  # before: items of the chunks already left
@@ -356,6 +357,7 @@ cdef class chain_results:
         self.before = 0
         self.current = None
         self.has_view = False
+        self.running = False
         self.flags = NULL
         self.position = 0
         self.length = 0
@@ -363,8 +365,14 @@ cdef class chain_results:
     def __dealloc__(self):
         self._leave()
 
-    cdef inline void _leave(self) noexcept:
-        """Leave the current chunk, refunding the references of its unread flags."""
+    cdef inline object _leave(self):
+        """Leave the current chunk, refunding the references of its unread flags.
+
+        Returns the list chunk left (or None) for the caller to drop once the state is
+        consistent: dropping it may run a ``__del__``, which may call ``next()`` on this
+        very iterator.
+        """
+        cdef object left = self.current
         if self.has_view:
             fp_bool_refs(self.flags + self.position, self.length - self.position, -1)
             self.has_view = False
@@ -374,6 +382,7 @@ cdef class chain_results:
         self.before += self.position
         self.position = 0
         self.length = 0
+        return left
 
     def __iter__(self):
         return self
@@ -384,7 +393,10 @@ cdef class chain_results:
             return NotImplemented
         return max(self.total - self.before - self.position, 0)
 
+    @cython.critical_section
     def __next__(self):
+        # The critical section serializes calls from several threads on free-threaded
+        # builds (a no-op with a GIL); `running` refuses re-entry from the same thread.
         cdef Py_ssize_t p = self.position
         if p < self.length and self.flags != NULL:
             self.position = p + 1
@@ -393,17 +405,43 @@ cdef class chain_results:
 
     cdef object _next_slow(self):
         cdef object chunk
+        cdef object left
+        if self.running:
+            # Re-entered from the chunk source (or a chunk's __iter__, or a __del__):
+            # the state is half-changed, so it is refused, with the exception a
+            # generator raises (the pure twin is one, so the twins raise the same).
+            raise ValueError("chain_results() already executing: next() was called from "
+                             "the chunk source, a chunk's __iter__ or a __del__")
         while True:
             if self.position < self.length:
-                # A list chunk (flags take the fast path).
-                self.position += 1
-                if self.position <= len(<list> self.current):
+                # A list chunk (flags take the fast path).  Its length is checked on every
+                # read: the list is the caller's and may have been shortened meanwhile.
+                if self.position < PyList_GET_SIZE(self.current):
+                    self.position += 1
                     return (<list> self.current)[self.position - 1]
-                self.position -= 1  # only if something shrank it
-            self._leave()
-            chunk = next(self.chunks)  # StopIteration ends the iteration
+            # Python code (a __del__ of the chunk left, the chunk source, a chunk's
+            # __iter__) runs only below, with the state left and `running` set.
+            self.running = True
+            try:
+                left = self._leave()
+                left = None
+                chunk = next(self.chunks)  # StopIteration ends the iteration
+                if type(chunk) is not bytearray and type(chunk) is not bytes and type(chunk) is not list:
+                    chunk = list(chunk)
+            finally:
+                self.running = False
+            if type(chunk) is bytearray:
+                # Read from an immutable copy (one memcpy per chunk, a byte per number).
+                # Prepaid references are counted from the flags before they are read: a
+                # bytearray written meanwhile (a same-size slice assignment is allowed
+                # under a buffer export) handed out True or False references that were
+                # never paid for (a85fbb6), and the interpreter aborted in bool_dealloc.
+                # The copy also reads the chunk as it was when reached, as the pure twin
+                # does, where bools need no prepaying too (3.12+).
+                chunk = bytes(chunk)
             if type(chunk) is bytearray or type(chunk) is bytes:
                 # A buffer export pins the bytes: a bytearray cannot be resized under it.
+                # Nothing below runs Python code (exact bytes and bytearray only).
                 PyObject_GetBuffer(chunk, &self.view, PyBUF_SIMPLE)
                 self.has_view = True
                 self.flags = <const unsigned char *> self.view.buf
@@ -413,21 +451,9 @@ cdef class chain_results:
                     self.position = 1
                     return fp_bool_prepaid(self.flags[0])
             else:
-                if type(chunk) is not list:
-                    chunk = list(chunk)
                 self.current = chunk
-                self.length = len(<list> chunk)
+                self.length = PyList_GET_SIZE(chunk)
 
-
-cdef extern from "_lines.h" nogil:
-    ctypedef struct fp_line:
-        pass
-    int fp_lines_parse(const char *text, size_t size, size_t *pos, size_t *newlines, fp_line *lines,
-                       uint64_t *values, size_t max, size_t *count) noexcept
-    size_t fp_lines_bound(int mode, size_t size) noexcept
-    char *fp_lines_render(int mode, const char *text, size_t size, const fp_line *lines,
-                          const unsigned char *prime, size_t count, char *out, const char *end) noexcept
-    int FP_OUT_LINES, FP_OUT_JSON, FP_OUT_PRIMES, FP_OUT_PRIMES_JSON, FP_OUT_COUNT
 
 #: The output modes of ``scan_lines``.
 OUT_LINES = FP_OUT_LINES
@@ -443,7 +469,10 @@ cdef enum:
 
 
 def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=None):
-    """Parse, test and print a block of lines, one integer per line, without the GIL.
+    """scan_lines(text, mode, out=None)
+--
+
+Parse, test and print a block of lines, one integer per line, without the GIL.
 
     ``text``: bytes, or any contiguous buffer of bytes that nothing changes meanwhile.
     Returns ``(output, primes, numbers, lines)``: the bytes to print (``mode``:
@@ -471,6 +500,8 @@ def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=N
     cdef char *target
     cdef int parsed = 1
     cdef bint make_bytes = out is None
+    cdef bint pinned = False
+    cdef Py_buffer pin
     cdef void *buffer
     if mode < FP_OUT_LINES or mode > FP_OUT_COUNT:
         raise ValueError(f"scan_lines(): unknown output mode {mode}")
@@ -486,10 +517,17 @@ def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=N
             make_bytes = True
     if make_bytes:
         out = PyByteArray_FromStringAndSize(NULL, bound)
+    else:
+        # The caller's bytearray is written with the GIL released: a buffer export pins
+        # it, so another thread cannot resize (and move) it meanwhile (BufferError there).
+        PyObject_GetBuffer(out, &pin, PyBUF_WRITABLE)
+        pinned = True
     start = target = PyByteArray_AS_STRING(out)
     end = start + bound
     buffer = malloc(_SCAN_STEP * (sizeof(fp_line) + sizeof(uint64_t) + 1))
     if buffer == NULL:
+        if pinned:
+            PyBuffer_Release(&pin)
         raise MemoryError()
     lines = <fp_line *> buffer
     values = <uint64_t *> (lines + _SCAN_STEP)
@@ -508,6 +546,8 @@ def scan_lines(const unsigned char[::1] text not None, int mode, bytearray out=N
                     target = fp_lines_render(mode, data, size, lines, prime, n, target, end)
     finally:
         free(buffer)
+        if pinned:
+            PyBuffer_Release(&pin)
     if not parsed:
         return None
     if make_bytes:
@@ -530,7 +570,10 @@ cdef enum:
 
 
 def is_prime_into(values, out, /):
-    """Write 1 to ``out[i]`` if ``values[i]`` is prime, else 0, with the GIL released.
+    """is_prime_into(values, out, /)
+--
+
+Write 1 to ``out[i]`` if ``values[i]`` is prime, else 0, with the GIL released.
 
     ``values``: a 1-D buffer of any integer item type and any stride; ``out``: a
     C-contiguous uint8 buffer of the same length.  Negative values give 0.

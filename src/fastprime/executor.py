@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import concurrent.futures
 import operator
-import os
 import sys
 import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
-from types import ModuleType
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, ParamSpec, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterable, Iterator, Optional, ParamSpec, Tuple, TypeVar
 
-from ._chunks import implementation_name
-from ._fastmap import ChunkSizes, ProcessRunner, ThreadRunner, _cancelled, chunked_map
-from ._offload import ProcessOffload
-from ._process_pool import ProcessPool
+from ._env import gil_enabled, implementation_name, usable_cores
+from ._executor.base import Runner
+from ._executor.offload import ProcessOffload
+from ._executor.process_pool import ProcessPool, check_picklable
+from ._executor.runners import ProcessRunner, ThreadRunner
+from ._executor.scheduler import PoolScheduler
+from ._executor.tasks import fast_function
+from ._executor.window import ChunkSizes, chunked_map
+from ._loader import implementation
 
 __all__ = ["Executor", "default_max_workers", "gil_enabled"]
 
@@ -53,59 +56,33 @@ _THREAD_CHUNKS = (128, 65536)
 _PROCESS_CHUNKS = {"python": (1, 4096), "cython": (256, 16384)}
 
 
-def default_max_workers() -> int:
-    """The number of CPUs this process may run on (its affinity mask, where known)."""
-    process_cpu_count = getattr(os, "process_cpu_count", None)  # Python 3.13+
-    if process_cpu_count is not None:
-        count = process_cpu_count()
-    else:
-        try:
-            count = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            count = os.cpu_count()
-    return count or 1
-
-
-def gil_enabled() -> bool:
-    """Whether this interpreter runs with the GIL (always, before free-threaded 3.13t)."""
-    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
-    return True if is_gil_enabled is None else bool(is_gil_enabled())
+#: The default ``max_workers``: the CPUs this process may use (see ``_env.usable_cores``).
+default_max_workers = usable_cores
 
 
 def _auto_backend() -> str:
-    from . import implementation
-
     # Threads scale when the work runs without the GIL: the compiled kernel's batch
     # loop releases it, and a free-threaded interpreter has none.
     return "thread" if implementation == "cython" or not gil_enabled() else "process"
 
 
-def _fast_functions() -> List[Tuple[Callable[..., Any], str, ModuleType]]:
-    from . import fallback
-
-    modules: List[ModuleType] = [fallback]
-    try:
-        from . import _cfastprime
-    except ImportError:
-        pass
-    else:
-        modules.append(_cfastprime)
-    return [(getattr(module, kind), kind, module) for module in modules for kind in ("is_prime", "next_prime", "prev_prime")]
+def _is_dask_client(backend: object) -> bool:
+    # By the class's module and name, so that dask is never imported to find out.
+    return any(
+        klass.__name__ == "Client" and klass.__module__.startswith("distributed")
+        for klass in type(backend).__mro__
+    )
 
 
-_FAST: Optional[List[Tuple[Callable[..., Any], str, ModuleType]]] = None
-
-
-def _fast_function(fn: object) -> Optional[Tuple[str, ModuleType]]:
-    """``(kind, implementation module)`` if ``fn`` is one of fastprime's functions."""
-    global _FAST
-    if _FAST is None:
-        _FAST = _fast_functions()
-    for function, kind, module in _FAST:
-        # Identity, not ==: fn may be any callable, even an unhashable one.
-        if fn is function:
-            return kind, module
-    return None
+def _backend_reason(asked: str, chosen: str) -> str:
+    if asked != "auto":
+        return f"backend={asked!r} was asked for"
+    if chosen == "process":
+        return (
+            "backend='auto' chose processes because the compiled kernel is not in use "
+            f"(fastprime.implementation == {implementation!r})"
+        )
+    return "backend='auto' chose threads"
 
 
 def _check_options(backend: str, options: Dict[str, Any]) -> None:
@@ -125,18 +102,29 @@ def _check_options(backend: str, options: Dict[str, Any]) -> None:
 
 
 class Executor(concurrent.futures.Executor):
-    """An executor that runs calls on a pool of worker threads or processes.
+    """An executor that runs calls on worker threads, worker processes, or a dask cluster.
 
     ``Executor(max_workers=None, *, backend="auto", **options)``
 
-    - ``max_workers``: number of workers; by default, the CPUs this process may use.
-    - ``backend``: ``"thread"``, ``"process"`` or ``"auto"``: threads when the compiled
-      kernel is loaded (its batch loop runs without the GIL) or the interpreter has no
-      GIL, processes otherwise.  ``executor.backend`` tells which was chosen.
+    - ``max_workers``: number of workers.  By default: threads, the standard library's
+      ``min(32, cpus + 4)`` (fastprime's own batched ``map`` still uses one thread per
+      usable CPU, the work being CPU-bound); processes, the usable CPUs; dask, at most
+      that many chunks in flight (default: twice the cluster's threads).
+    - ``backend``: ``"thread"``, ``"process"``, ``"auto"``, or a
+      ``dask.distributed.Client``.  ``"auto"`` picks threads when the compiled kernel is
+      loaded (its batch loop runs without the GIL) or the interpreter has no GIL, and
+      processes otherwise, that is, when fastprime was installed without a C compiler.
+      **The two differ for your own functions**: processes can only run what pickles
+      (module-level functions, not lambdas or nested functions), so
+      ``submit(lambda: 5)`` works on threads and raises ``PicklingError`` on processes,
+      with a message that says so; pass ``backend="thread"`` to run any callable
+      everywhere.  A ``Client`` runs everything on its cluster (``executor.backend ==
+      "dask"``), and ``shutdown`` leaves the client open: it is yours.  It needs
+      ``pip install "pyfastprime[dask]"``.  ``executor.backend`` tells which was chosen.
     - ``options``: the standard library's: ``initializer``, ``initargs`` and
       ``thread_name_prefix`` for threads; ``initializer``, ``initargs``, ``mp_context``
-      and ``max_tasks_per_child`` for processes.  One the backend cannot honour is a
-      ``TypeError``.
+      and ``max_tasks_per_child`` for processes; none for dask.  One the backend cannot
+      honour is a ``TypeError``.
 
     ``submit``, ``map``, ``shutdown`` and the context manager behave as in
     ``ThreadPoolExecutor``/``ProcessPoolExecutor`` and return real
@@ -155,15 +143,34 @@ class Executor(concurrent.futures.Executor):
     computed in the reading thread.
     """
 
-    def __init__(self, max_workers: Optional[int] = None, *, backend: str = "auto", **options: Any) -> None:
+    def __init__(self, max_workers: Optional[int] = None, *, backend: Any = "auto", **options: Any) -> None:
+        self._dask: Optional[concurrent.futures.Executor] = None
+        if not isinstance(backend, str) and _is_dask_client(backend):
+            if options:
+                raise TypeError(f"Executor() got options the dask backend does not take: {', '.join(sorted(options))}")
+            from ._executor.dask import DaskExecutor
+
+            self._dask = DaskExecutor(backend, max_workers)
+            self._backend = "dask"
+            return
         if backend not in BACKENDS:
-            raise ValueError(f"backend must be one of {', '.join(map(repr, BACKENDS))}, not {backend!r}")
+            raise ValueError(
+                f"backend must be one of {', '.join(map(repr, BACKENDS))} or a dask.distributed.Client, not {backend!r}"
+            )
         chosen = _auto_backend() if backend == "auto" else backend
+        self._backend_reason = _backend_reason(backend, chosen)
         _check_options(chosen, options)
+        # The batched fast path is CPU-bound: it runs on the usable cores, whatever the
+        # pool's size.  The pool itself sizes as the standard library's does, so generic
+        # submit/map work (I/O, barriers) gets the same concurrency as there.
+        self._batch_workers = usable_cores()
         if max_workers is None:
-            max_workers = default_max_workers()
-            if chosen == "process" and sys.platform == "win32":
-                max_workers = min(max_workers, 61)  # the limit ProcessPoolExecutor has there
+            if chosen == "thread":
+                max_workers = min(32, self._batch_workers + 4)  # ThreadPoolExecutor's default
+            else:
+                max_workers = self._batch_workers
+                if sys.platform == "win32":
+                    max_workers = min(max_workers, 61)  # the limit ProcessPoolExecutor has there
         else:
             try:
                 max_workers = operator.index(max_workers)
@@ -173,10 +180,9 @@ class Executor(concurrent.futures.Executor):
                 ) from None
             if max_workers <= 0:
                 raise ValueError("max_workers must be greater than 0")
+            self._batch_workers = max_workers
         self._backend = chosen
         self._max_workers = max_workers
-        self._shut_down = False
-        self._cancel_pending = False
         self._pool: concurrent.futures.Executor
         self._offload: Optional[ProcessOffload] = None
         if chosen == "thread":
@@ -187,24 +193,85 @@ class Executor(concurrent.futures.Executor):
                 weakref.finalize(self, offload.shutdown, False)
         else:
             self._pool = ProcessPool(max_workers, **options)
+        self._scheduler = PoolScheduler(self._pool)
 
     @property
     def backend(self) -> str:
-        """The backend in use: ``"thread"`` or ``"process"``."""
+        """The backend in use: ``"thread"``, ``"process"`` or ``"dask"``."""
         return self._backend
 
     @property
     def max_workers(self) -> int:
-        """The number of worker threads or processes."""
+        """The number of worker threads or processes (dask: chunks in flight)."""
+        if self._dask is not None:
+            return self._dask.max_workers  # type: ignore[attr-defined, no-any-return]
         return self._max_workers
 
     def __repr__(self) -> str:
-        state = ", shut down" if self._shut_down else ""
+        if self._dask is not None:
+            return repr(self._dask)
+        state = ", shut down" if self._scheduler.shut_down else ""
         return f"<fastprime.Executor backend={self._backend!r} max_workers={self._max_workers}{state}>"
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> "Future[T]":
-        """Schedule ``fn(*args, **kwargs)``; return its ``concurrent.futures.Future``."""
+        """Schedule ``fn(*args, **kwargs)``.
+
+        Args:
+            fn: the callable.  On the process backend it must be picklable (a
+                module-level function, not a lambda or a nested function).
+            args, kwargs: its arguments (picklable on the process backend).
+
+        Returns:
+            The call's ``concurrent.futures.Future``.
+
+        Raises:
+            RuntimeError: the executor is shut down.
+            pickle.PicklingError: on the process backend, ``fn`` cannot be sent to a
+                worker process; the message says why the backend is processes and what
+                to do.
+        """
+        if self._dask is not None:
+            return self._dask.submit(fn, *args, **kwargs)
+        if self._backend == "process":
+            check_picklable(fn, self._backend_reason)
         return self._pool.submit(fn, *args, **kwargs)
+
+    def map(
+        self,
+        fn: Callable[..., T],
+        *iterables: Iterable[Any],
+        timeout: Optional[float] = None,
+        chunksize: int = 1,
+        buffersize: Optional[int] = None,
+    ) -> Iterator[T]:
+        """Return an iterator equivalent to ``map(fn, *iterables)``, computed by the workers.
+
+        Args:
+            fn: the function; fastprime's ``is_prime``, ``next_prime`` and
+                ``prev_prime`` over one iterable take the chunked fast path (see the
+                class docstring).
+            iterables: the arguments, read lazily on the fast path.
+            timeout: seconds for the whole iteration, from this call.
+            chunksize: calls per process task (the standard library's meaning).
+            buffersize: at most this many inputs read ahead of the results (Python
+                3.14+, as in the standard library; ``TypeError`` before).
+
+        Returns:
+            An iterator of the results, in input order.
+
+        Raises:
+            TimeoutError: from the iterator, when ``timeout`` runs out.
+            RuntimeError: the executor is shut down.
+            TypeError, ValueError: bad ``chunksize``/``buffersize``; an item's own error
+                is raised by the iterator at that item's position.
+        """
+        if buffersize is not None and not HAS_BUFFERSIZE:
+            raise TypeError("map() got an unexpected keyword argument 'buffersize'")
+        if self._dask is not None:
+            if buffersize is not None:
+                raise TypeError("map() buffersize is not supported by the dask backend (max_workers bounds the chunks in flight)")
+            return self._dask.map(fn, *iterables, timeout=timeout, chunksize=chunksize)
+        return self._map(fn, iterables, timeout, chunksize, buffersize)
 
     def _map(
         self,
@@ -214,7 +281,7 @@ class Executor(concurrent.futures.Executor):
         chunksize: int,
         buffersize: Optional[int],
     ) -> Iterator[T]:
-        fast = _fast_function(fn) if len(iterables) == 1 else None
+        fast = fast_function(fn) if len(iterables) == 1 else None
         if fast is None:
             extra = {} if buffersize is None else {"buffersize": buffersize}
             return self._pool.map(fn, *iterables, timeout=timeout, chunksize=chunksize, **extra)
@@ -229,16 +296,17 @@ class Executor(concurrent.futures.Executor):
         kind, impl = fast
         impl_name = implementation_name(impl)
         iterable = iterables[0]
-        workers = self._max_workers
+        workers = self._batch_workers
+        runner: Runner
         if self._backend == "thread":
-            runner: Any = ThreadRunner(self, impl, impl_name, kind, self._offload)
+            runner = ThreadRunner(self._scheduler, impl, impl_name, kind, self._offload)
             smallest, largest = _THREAD_CHUNKS
         else:
-            runner = ProcessRunner(self, impl, impl_name, kind)
+            runner = ProcessRunner(self._scheduler, impl, impl_name, kind)
             smallest, largest = _PROCESS_CHUNKS[impl_name]
         try:
             hint = operator.length_hint(iterable)
-        except Exception:  # a broken __length_hint__ only costs the size guess
+        except Exception:  # noqa: BLE001 - a broken __length_hint__ only costs the size guess
             hint = 0
         sizes = ChunkSizes(hint, workers, smallest, largest, cap=buffersize)
         # Enough chunks in flight that every worker has the next one queued; with a
@@ -246,65 +314,19 @@ class Executor(concurrent.futures.Executor):
         max_in_flight = (2 * workers + 1) * largest if buffersize is None else buffersize
         return chunked_map(runner, iterable, sizes=sizes, max_in_flight=max_in_flight, timeout=timeout)
 
-    if sys.version_info >= (3, 14):  # as the standard library: buffersize is new in 3.14
-
-        def map(
-            self,
-            fn: Callable[..., T],
-            *iterables: Iterable[Any],
-            timeout: Optional[float] = None,
-            chunksize: int = 1,
-            buffersize: Optional[int] = None,
-        ) -> Iterator[T]:
-            """Return an iterator equivalent to ``map(fn, *iterables)``, computed by the workers.
-
-            ``timeout`` bounds the whole iteration (``TimeoutError``); ``chunksize``
-            groups calls per process task; ``buffersize`` bounds how many inputs are
-            read ahead of the results.  Over fastprime's own functions the work is
-            chunked automatically (see the class docstring).
-            """
-            return self._map(fn, iterables, timeout, chunksize, buffersize)
-
-    else:
-
-        def map(
-            self,
-            fn: Callable[..., T],
-            *iterables: Iterable[Any],
-            timeout: Optional[float] = None,
-            chunksize: int = 1,
-        ) -> Iterator[T]:
-            """Return an iterator equivalent to ``map(fn, *iterables)``, computed by the workers.
-
-            ``timeout`` bounds the whole iteration (``TimeoutError``); ``chunksize``
-            groups calls per process task.  Over fastprime's own functions the work is
-            chunked automatically (see the class docstring).
-            """
-            return self._map(fn, iterables, timeout, chunksize, None)
-
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Free the workers once pending work is done; ``cancel_futures`` cancels what has
-        not started.  Safe to call more than once; nothing can be submitted afterwards."""
-        if cancel_futures:
-            self._cancel_pending = True
-        self._shut_down = True
+        """Free the workers once pending work is done.
+
+        Safe to call more than once; nothing can be submitted afterwards.
+
+        Args:
+            wait: block until running and pending work is done.
+            cancel_futures: cancel the work that has not started.
+        """
+        if self._dask is not None:
+            self._dask.shutdown(wait=wait, cancel_futures=cancel_futures)  # never closes the client
+            return
+        self._scheduler.shutdown(cancel_futures)
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
         if self._offload is not None:
             self._offload.shutdown(wait=wait)
-
-    def _schedule(self, eager: bool, fn: Callable[..., Any], *args: Any) -> "Optional[Future[Any]]":
-        """Submit a chunk task of a fast-path ``map``.
-
-        Once shut down: ``map()`` itself raises ``RuntimeError`` (``eager``) as the
-        standard library's does; later chunks give ``None`` (the caller computes them
-        itself), or a cancelled future after ``shutdown(cancel_futures=True)``.
-        """
-        if not self._shut_down:
-            try:
-                return self._pool.submit(fn, *args)
-            except RuntimeError:
-                if not self._shut_down:  # broken, or the interpreter is exiting
-                    raise
-        if eager:
-            raise RuntimeError("cannot schedule new futures after shutdown")
-        return _cancelled() if self._cancel_pending else None

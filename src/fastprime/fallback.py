@@ -8,18 +8,18 @@ fixed base sets) from the kernel's (Baillie-PSW), so the two check each other.
 
 from __future__ import annotations
 
-import itertools
 import math
 import struct
 import sys
 from typing import Iterable, Iterator, List, Optional, Tuple
 
+from . import _bigsearch, _bpsw
 from ._arguments import as_int
-from . import _bpsw
+from ._bpsw import strong_probable_prime
+from ._env import U64 as _U64
 
 __all__ = ["is_prime", "next_prime", "prev_prime", "is_prime_flags", "is_prime_many", "chain_results", "is_prime_into"]
 
-_U64 = 1 << 64
 
 # Deterministic Miller-Rabin base sets, smallest first: (bound, bases) means the bases
 # decide every odd n < bound.  Sources: Jaeschke, Math. Comp. 61 (1993) 915-926 for the
@@ -36,25 +36,9 @@ _BASE_SETS = (
     (_U64, (2, 325, 9375, 28178, 450775, 9780504, 1795265022)),
 )
 
-_SMALL_PRIMES = (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97)
+_SMALL_PRIMES = _bpsw.odd_primes_below(100)
 _SMALL_PRODUCT = math.prod(_SMALL_PRIMES)
 _SMALL_SET = frozenset((2,) + _SMALL_PRIMES)
-
-
-def _strong_probable_prime(n: int, d: int, s: int, base: int) -> bool:
-    a = base % n
-    # A base that reduces to 0, 1 or n-1 proves nothing: skip it rather than let it
-    # vouch for a composite.
-    if a in (0, 1, n - 1):
-        return True
-    x = pow(a, d, n)
-    if x == 1 or x == n - 1:
-        return True
-    for _ in range(s - 1):
-        x = x * x % n
-        if x == n - 1:
-            return True
-    return False
 
 
 def _is_prime_u64(n: int) -> bool:
@@ -69,7 +53,7 @@ def _is_prime_u64(n: int) -> bool:
     d >>= s
     for bound, bases in _BASE_SETS:
         if n < bound:
-            return all(_strong_probable_prime(n, d, s, a) for a in bases)
+            return all(strong_probable_prime(n, a, d, s) for a in bases)
     raise AssertionError("unreachable: the last base set covers every n < 2**64")
 
 
@@ -79,7 +63,7 @@ def _is_prime_int(n: int) -> bool:
     return _bpsw.is_prime_big(n)
 
 
-def is_prime(n: object) -> bool:
+def is_prime(n: object, /) -> bool:
     """Return ``True`` if ``n`` is prime.
 
     Deterministic below 2**64; strong Baillie-PSW above (no counterexample known).
@@ -89,26 +73,30 @@ def is_prime(n: object) -> bool:
     return _is_prime_int(as_int(n, "is_prime"))
 
 
-def next_prime(n: object) -> int:
+def next_prime(n: object, /) -> int:
     """Return the smallest prime greater than ``n`` (2 for any ``n < 2``)."""
     n = as_int(n, "next_prime")
     if n < 2:
         return 2
     if n < 3:
         return 3
+    if _bigsearch.sieves(n):  # a sieved window of candidates (see _bigsearch)
+        return _bigsearch.next_prime_big(n)
     c = n + 1 + (n & 1)  # next odd number above n
     while not _is_prime_int(c):
         c += 2
     return c
 
 
-def prev_prime(n: object) -> int:
+def prev_prime(n: object, /) -> int:
     """Return the largest prime less than ``n``; ``ValueError`` if ``n <= 2``."""
     n = as_int(n, "prev_prime")
     if n <= 2:
         raise ValueError(f"prev_prime() argument must be greater than 2, got {n}")
     if n == 3:
         return 2
+    if _bigsearch.sieves(n):
+        return _bigsearch.prev_prime_big(n)
     c = n - 1 - (n & 1)  # previous odd number below n
     while not _is_prime_int(c):
         c -= 2
@@ -129,7 +117,9 @@ def is_prime_flags(
     compiled ``is_prime_flags``.
     """
     items = values if type(values) is list or type(values) is tuple else list(values)
-    part = items[max(start, 0):stop]  # type: ignore[index]
+    # Exactly a slice: negative start/stop count from the end, huge ones are clamped,
+    # and __index__ runs before the length is applied (as in the compiled twin).
+    part = items[start:stop]  # type: ignore[index]
     flags = bytearray(len(part))
     for i, v in enumerate(part):
         n = as_int(v, "is_prime")
@@ -152,8 +142,18 @@ def _items(chunk: object) -> Iterable[object]:
 def chain_results(chunks: Iterable[object], total: int = -1) -> Iterator[object]:
     """``itertools.chain.from_iterable(chunks)``, where a chunk may also be a bytes or
     bytearray of flags from ``is_prime_flags``, yielded as ``True``/``False``.
-    (``total``, how many items there will be, is only a hint to the compiled twin.)"""
-    return itertools.chain.from_iterable(map(_items, chunks))
+    (``total``, how many items there will be, is only a hint to the compiled twin.)
+
+    A generator, not ``itertools.chain``: re-entered (``next()`` called from the chunk
+    source or a chunk's ``__iter__``), ``itertools.chain`` crashes CPython 3.12 and
+    3.13, and with ``map`` in between 3.11 too.  A generator refuses re-entry with
+    ``ValueError`` ("already executing"), as the compiled twin does."""
+    return _chain(map(_items, chunks))
+
+
+def _chain(chunks: Iterable[Iterable[object]]) -> Iterator[object]:
+    for chunk in chunks:
+        yield from chunk
 
 
 # Buffer item formats (struct module codes) that hold integers.

@@ -529,7 +529,7 @@ def test_without_numpy_calling_says_what_to_install():
         """
     )
     assert proc.returncode == 0, proc.stderr
-    assert "pip install fastprime[numpy]" in proc.stdout
+    assert 'pip install "pyfastprime[numpy]"' in proc.stdout
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT cannot be sent to a child process on Windows")
@@ -633,3 +633,36 @@ def test_is_prime_into_contract(impl):
         impl.is_prime_into(np.zeros((2, 2), np.int64), np.zeros(4, np.uint8))  # 2-D values
     with pytest.raises(TypeError):
         impl.is_prime_into([2, 3], bytearray(2))  # not a buffer
+
+
+def test_masked_arrays_keep_their_mask(impl):
+    # Issue 12, item 12: the mask was silently dropped (masked entries tested as data).
+    values = np.ma.array([2, 3, 4, 5, 6, 7], mask=[0, 1, 0, 0, 1, 0])
+    out = run(impl, values)
+    assert isinstance(out, np.ma.MaskedArray)
+    assert out.mask.tolist() == [False, True, False, False, True, False]
+    assert out.compressed().tolist() == [True, False, True, True]
+    # Masked slots may hold anything, even None in an object array: never tested.
+    objects = np.ma.array([2**89 - 1, None, 9], mask=[0, 1, 0], dtype=object)
+    out = run(impl, objects)
+    assert out.mask.tolist() == [False, True, False]
+    assert out.compressed().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint16, np.int64, np.uint64, object])
+def test_executor_runs_the_chunks(dtype):
+    # executor= (issue 15): the chunks go to any concurrent.futures executor; same answers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(5)
+    info = np.iinfo(np.uint64 if dtype is object else dtype)
+    values = rng.integers(max(info.min, -(2**62)), min(info.max, 2**62), size=(3, 70_001)).astype(dtype)
+    if dtype is object:
+        values[0, :5] = [2**89 - 1, 2**64 + 13, 2**127 - 1, 2**64, -7]
+    expected = fastprime.is_prime_array(values)
+    with ThreadPoolExecutor(3) as ex:
+        assert (fastprime.is_prime_array(values, executor=ex) == expected).all()
+    with fastprime.Executor(2) as ex:
+        assert (fastprime.is_prime_array(values[:, ::3], executor=ex) == expected[:, ::3]).all()
+    with pytest.raises(TypeError, match="executor must be a concurrent.futures.Executor"):
+        fastprime.is_prime_array(values, executor="threads")

@@ -1,5 +1,5 @@
 /*
- * Drives _lines.h outside Python, so its byte-at-a-time digit path (big-endian targets,
+ * Drives lines.h outside Python, so its byte-at-a-time digit path (big-endian targets,
  * or -DFP_SWAR_DIGITS=0) and 32-bit builds can be checked against the eight-digit path
  * the Python build uses, and against Python's int().
  *
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "_lines.h"
+#include "lines.h"
 
 int main(int argc, char **argv)
 {

@@ -31,7 +31,6 @@ import pytest
 import fastprime
 from fastprime.executor import HAS_BUFFERSIZE, default_max_workers, gil_enabled
 
-
 # The process backend uses the standard library's default start method, "fork" on Linux
 # before Python 3.14, which warns (3.12+) when the process has threads, as this test
 # process always has: the standard library's ProcessPoolExecutor would warn the same.
@@ -294,10 +293,11 @@ class TestThreadPool:
         assert sorted(finished) == list(range(10))
 
     def test_default_workers(self):
-        # Not the standard library's min(32, cpus + 4): this executor's work is CPU-bound.
+        # The standard library's min(32, cpus + 4) for the pool; the batched fast path
+        # still runs on the usable cores (tests/executor/test_hardening.py).
         with fastprime.Executor(backend="thread") as executor:
-            assert executor.max_workers == default_max_workers()
-            assert executor._pool._max_workers == default_max_workers()
+            assert executor.max_workers == min(32, default_max_workers() + 4)
+            assert executor._pool._max_workers == min(32, default_max_workers() + 4)
 
     def test_saturation(self):
         executor = make("thread", 4)

@@ -15,11 +15,10 @@ import random
 
 import pytest
 import sympy
+from conftest import PURE_ONLY, read_vectors, sieve
 
 import fastprime
 from fastprime import _bpsw, fallback
-
-from conftest import PURE_ONLY, read_vectors, sieve
 
 U64 = 1 << 64
 

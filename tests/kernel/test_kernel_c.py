@@ -20,14 +20,14 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from conftest import random_number_line, read_vectors
 
 from fastprime import fallback
 
-from conftest import random_number_line, read_vectors
-
 HERE = Path(__file__).parent
-SOURCE = HERE / "c" / "check_kernel.c"
-INCLUDE = HERE.parent / "src" / "fastprime"
+TESTS = HERE.parent
+SOURCE = TESTS / "c" / "check_kernel.c"
+INCLUDE = TESTS.parent / "src" / "fastprime" / "csrc"
 REQUIRED = os.environ.get("FASTPRIME_REQUIRE_C_TESTS", "") not in ("", "0")
 
 
@@ -161,16 +161,16 @@ def _header_array(text: str, name: str) -> list[int]:
 
 
 def test_lucas_tables_in_header_match_their_definition():
-    text = (INCLUDE / "_kernel.h").read_text()
+    text = (INCLUDE / "kernel_tables.h").read_text()
     residues, first_p = _expected_tables()
     assert _header_array(text, "FP_JACOBI_QR[8]") == residues
     rows = [", ".join(map(str, first_p[i : i + 32])) for i in range(0, 512, 32)]
     assert _header_array(text, "FP_FIRST_P[512]") == first_p, "expected:\n" + ",\n".join(rows)
 
 
-# ---- _lines.h, the command line's parser: both digit paths and 32-bit builds ----
+# ---- lines.h, the command line's parser: both digit paths and 32-bit builds ----
 
-LINES_SOURCE = HERE / "c" / "check_lines.c"
+LINES_SOURCE = TESTS / "c" / "check_lines.c"
 LINES_BUILDS = {
     "default": [],
     "byte-at-a-time": ["-DFP_SWAR_DIGITS=0"],
@@ -186,7 +186,7 @@ def _lines_texts() -> list:
 
 
 def _python_parse(text: bytes):
-    from fastprime._intlines import parse_body
+    from fastprime.cli.reading import parse_body
 
     try:
         block, bad, lines = parse_body(text, 0)

@@ -22,7 +22,7 @@ try:
 except ImportError:  # Python 3.10; pytest depends on tomli there
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 needs_workflows = pytest.mark.skipif(
     not WORKFLOWS.is_dir(), reason="no .github/workflows: not a repository checkout"
@@ -74,8 +74,10 @@ def test_cibuildwheel_tests_the_installed_wheel_with_the_compiled_kernel():
     # the C headers go along for the C kernel tests, and pyproject.toml for pytest's settings.
     sources = cibw["test-sources"]
     assert "tests" in sources and "pyproject.toml" in sources
-    headers = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "src" / "fastprime").glob("*.h"))
-    assert headers == sorted(s for s in sources if s.endswith(".h"))
+    # All the C is in csrc/, listed as the folder (one entry, whatever the headers).
+    assert "src/fastprime/csrc" in sources
+    assert not list((ROOT / "src" / "fastprime").glob("*.h")), "C headers belong in src/fastprime/csrc/"
+    assert not [s for s in sources if s.endswith(".h")]
     assert cibw["test-extras"] == ["test"]
 
 
@@ -156,3 +158,22 @@ def test_ci_tests_every_os_and_python_with_both_implementations():
     assert 'FASTPRIME_REQUIRE_EXTENSION: "1"' in test_job
     assert 'FASTPRIME_PURE_PYTHON: "1"' in test_job
     assert test_job.count("python -m pytest") == 2
+
+
+def _normalized(name: str) -> str:
+    # PyPI refuses a new project whose name equals an existing one's once case folded
+    # with "-", "_" and "." removed ("too similar to an existing project").
+    return re.sub(r"[-_.]", "", name).lower()
+
+
+def test_distribution_name_is_not_too_similar_to_fast_prime():
+    # "fast-prime" exists on PyPI: a first upload as "fastprime" would be refused
+    # (issue 12, item 13).  The import name and the command stay "fastprime".
+    name = _pyproject()["project"]["name"]
+    assert _normalized(name) != "fastprime"
+    assert _pyproject()["project"]["scripts"] == {"fastprime": "fastprime.cli:main"}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"pip install {name}" in readme and "pip install fastprime\n" not in readme
+    wheels = (ROOT / ".github" / "workflows" / "wheels.yml").read_text(encoding="utf-8")
+    assert f"pypi.org/project/{name}/" in wheels and f"dist/{name}-*.tar.gz" in wheels
+    assert f"{name}-*.whl" in (ROOT / "tools" / "check_dist.sh").read_text(encoding="utf-8")

@@ -23,9 +23,10 @@ import threading
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
-from . import _bpsw
-from ._chunks import Outcome, run_task
-from ._cost import costs_us
+from .. import _bpsw
+from .base import Outcome
+from .cost import costs_us
+from .tasks import run_task
 
 __all__ = ["ProcessOffload", "MIN_OFFLOAD_US"]
 

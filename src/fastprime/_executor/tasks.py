@@ -16,37 +16,53 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
-from ._arguments import as_int
+from .._arguments import as_int
+from .._env import IMPLEMENTATIONS, implementation_module
+from .base import Outcome
 
 __all__ = [
-    "Outcome",
-    "implementation_module",
-    "implementation_name",
+    "KINDS",
+    "fast_function",
     "batch_is_prime",
     "apply_each",
     "to_ints",
     "run_task",
 ]
 
-Outcome = Tuple[List[Any], Optional[BaseException]]
+#: The functions whose ``map`` is chunked: a batch call exists for them.
+KINDS = ("is_prime", "next_prime", "prev_prime")
+
+_FAST: Optional[List[Tuple[Callable[..., Any], str, ModuleType]]] = None
 
 
-def implementation_module(name: str) -> ModuleType:
-    """The implementation module called ``name``: "cython" or "python"."""
-    if name == "cython":
-        from . import _cfastprime
-
-        return _cfastprime
-    if name == "python":
-        from . import fallback
-
-        return fallback
-    raise ValueError(f"unknown fastprime implementation {name!r}")
+def _fast_functions() -> List[Tuple[Callable[..., Any], str, ModuleType]]:
+    found = []
+    for name in IMPLEMENTATIONS:
+        try:
+            module = implementation_module(name)
+        except ImportError:  # the compiled kernel was not built
+            continue
+        found.extend((getattr(module, kind), kind, module) for kind in KINDS)
+    return found
 
 
-def implementation_name(module: ModuleType) -> str:
-    """The name ("cython" or "python") of an implementation module."""
-    return "python" if module.__name__.endswith(".fallback") else "cython"
+def fast_function(fn: object) -> Optional[Tuple[str, ModuleType]]:
+    """``(kind, implementation module)`` if ``fn`` is one of fastprime's batched functions.
+
+    Args:
+        fn: any callable (even an unhashable one: it is compared by identity).
+
+    Returns:
+        ``("is_prime" | "next_prime" | "prev_prime", module)`` for either
+        implementation's function, else ``None``.
+    """
+    global _FAST
+    if _FAST is None:
+        _FAST = _fast_functions()
+    for function, kind, module in _FAST:
+        if fn is function:
+            return kind, module
+    return None
 
 
 def batch_is_prime(
@@ -64,7 +80,7 @@ def batch_is_prime(
     """
     try:
         return impl.is_prime_flags(values, start, stop, big_out), None
-    except Exception as batch_error:
+    except Exception as batch_error:  # noqa: BLE001 - reported at the first refused item
         # The batch refuses as a whole; find the first item the kernel itself refuses
         # so that every result before it still counts.  Rare, so one call per item is fine.
         part = list(values[start:stop])
@@ -73,7 +89,7 @@ def batch_is_prime(
         for position, value in enumerate(part):
             try:
                 impl.is_prime_flags((value,))
-            except Exception as item_error:
+            except Exception as item_error:  # noqa: BLE001 - this item's error, kept for its position
                 return impl.is_prime_flags(part, 0, position, big_out), item_error
         # No single item is refused (an __index__ that fails only sometimes?):
         # report the batch's own error at the start of the chunk.
@@ -87,7 +103,7 @@ def apply_each(func: Callable[[Any], Any], values: Sequence[Any]) -> Outcome:
     try:
         for value in values:
             append(func(value))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - raised by the map at this item's position
         return out, error
     return out, None
 
@@ -103,7 +119,7 @@ def to_ints(values: Sequence[Any], func_name: str) -> Tuple[List[int], Optional[
     try:
         for value in values:
             append(value if type(value) is int else as_int(value, func_name))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - raised by the map at this item's position
         return ints, error
     return ints, None
 

@@ -1,4 +1,4 @@
-"""The chunked ``map`` behind ``Executor.map(fastprime.is_prime, ...)``.
+"""The chunked ``map`` behind ``Executor.map(fastprime.is_prime, ...)``: the window of chunks.
 
 The standard library's ``map`` makes one future per item and reads its whole input
 up front.  Here the input is read lazily in chunks; each chunk is one task, at most a
@@ -7,168 +7,21 @@ bounded memory), and the results come back as one ``bool`` (or ``int``) per inpu
 item, in order.  An exception for an item is raised at that item's position, after
 every result before it, and ends the iteration, as in the standard library.
 
-A chunk task returns ``(results, error)``: the results of the chunk's leading items
-and the error of the first refused one (or ``None``), see ``_chunks``.
+A chunk task returns an ``Outcome``, ``(results, error)``: the results of the chunk's
+leading items and the error of the first refused one (or ``None``), see ``tasks``.
+Where a chunk runs is the runner's business (``runners``).
 """
 
 from __future__ import annotations
 
 import time
-import weakref
 from collections import deque
-from concurrent.futures import Future
 from itertools import islice
-from types import ModuleType
-from typing import Any, Callable, Deque, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Deque, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import _bpsw
-from ._chunks import Outcome, apply_each, batch_is_prime, run_task, to_ints
-from ._cost import cost_us, costs_us
-from ._offload import ProcessOffload
+from .base import Chunk, Runner, Span, completed
 
-__all__ = ["chunked_map", "ThreadRunner", "ProcessRunner", "ChunkSizes"]
-
-_U64 = 1 << 64
-
-# -- chunk tasks run in worker threads ------------------------------------------------
-
-
-def _thread_is_prime(impl: ModuleType, impl_name: str, chunk: "Chunk", offload: Optional[ProcessOffload]) -> Outcome:
-    values, start, stop = _source(chunk)
-    # With an offload, numbers >= 2**64 are left out of the GIL-free batch and sent to
-    # a helper process; without one (no GIL to avoid) the kernel tests them here.
-    big: Optional[List[Tuple[int, int]]] = [] if offload is not None else None
-    out, error = batch_is_prime(impl, values, big, start, stop)
-    if not big:
-        return out, error
-    positions = [position for position, _ in big]
-    ints = [value for _, value in big]
-    outcome = offload.run(impl_name, "is_prime", ints)  # type: ignore[union-attr]
-    results, big_error = outcome if outcome is not None else run_task(impl_name, "is_prime", ints)
-    for position, result in zip(positions, results):
-        out[position] = result
-    if big_error is not None:  # not for ints, but an error must keep its place anyway
-        cut = positions[len(results)]
-        if cut < len(out):
-            del out[cut:]
-            error = big_error
-    return out, error
-
-
-def _thread_apply(impl: ModuleType, impl_name: str, kind: str, chunk: "Chunk", offload: Optional[ProcessOffload]) -> Outcome:
-    # next_prime/prev_prime keep the GIL for the whole search, so with a GIL their
-    # work goes to a helper process when there is enough of it.
-    ints, error = to_ints(_values(chunk), kind)
-    outcome = offload.run(impl_name, kind, ints) if offload is not None else None
-    out, first_error = outcome if outcome is not None else apply_each(getattr(impl, kind), ints)
-    # An error among the ints comes before the refused item that ended them.
-    return out, first_error if first_error is not None else error
-
-
-# -- runners: where a chunk runs -----------------------------------------------------
-
-
-def _completed(result: Any) -> "Future[Any]":
-    future: "Future[Any]" = Future()
-    future.set_result(result)
-    return future
-
-
-def _cancelled() -> "Future[Any]":
-    future: "Future[Any]" = Future()
-    future.cancel()
-    future.set_running_or_notify_cancel()
-    return future
-
-
-class _Runner:
-    """Starts chunk tasks on an executor, held by weak reference.
-
-    The executor's ``_schedule(eager, fn, *args)`` returns a future, or ``None`` when
-    it is shut down (the chunk is then computed in the consuming thread, as the
-    standard library's results stay available after ``shutdown``), or a cancelled
-    future after ``shutdown(cancel_futures=True)``.  A weak reference, because the
-    standard library lets an executor be collected while its map results are read.
-    """
-
-    def __init__(self, executor: Any, impl: ModuleType, impl_name: str, kind: str) -> None:
-        self._executor_ref = weakref.ref(executor)
-        self.impl = impl
-        self.impl_name = impl_name
-        self.kind = kind
-
-    def _schedule(self, eager: bool, fn: Callable[..., Any], *args: Any) -> "Optional[Future[Any]]":
-        executor = self._executor_ref()
-        if executor is None:
-            return None
-        future: "Optional[Future[Any]]" = executor._schedule(eager, fn, *args)
-        return future
-
-    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
-        """Start ``chunk`` as one or more tasks, yielding ``(future, item count)`` in order."""
-        raise NotImplementedError
-
-
-class ThreadRunner(_Runner):
-    """Chunks run in the executor's worker threads (GIL-bound parts go to helpers)."""
-
-    def __init__(self, executor: Any, impl: ModuleType, impl_name: str, kind: str, offload: Optional[ProcessOffload]) -> None:
-        super().__init__(executor, impl, impl_name, kind)
-        self.offload = offload
-
-    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
-        if self.kind == "is_prime":
-            task: Callable[..., Outcome] = _thread_is_prime
-            args: Tuple[Any, ...] = (self.impl, self.impl_name, chunk)
-        else:
-            task = _thread_apply
-            args = (self.impl, self.impl_name, self.kind, chunk)
-        future = self._schedule(eager, task, *args, self.offload)
-        if future is None:
-            future = _completed(task(*args, None))
-        yield future, len(chunk)
-
-
-class ProcessRunner(_Runner):
-    """Chunks run in the executor's worker processes, cut to even out their cost."""
-
-    #: Estimated work (µs) of one process task: large enough to hide the pickling
-    #: and pipe traffic, small enough that the last task leaves no worker idle long.
-    TASK_US = 10_000.0
-
-    def start(self, chunk: "Chunk", eager: bool) -> Iterator[Tuple[Any, int]]:
-        # Checked here, in the consumer, rather than in the worker: the items sent are
-        # then plain ints (cheap to pickle) and their sizes give the cost of each task.
-        values = _values(chunk)
-        ints, error = to_ints(values, self.kind)
-        for piece in self._pieces(ints):
-            future = self._schedule(eager, run_task, self.impl_name, self.kind, piece)
-            if future is None:
-                future = _completed(run_task(self.impl_name, self.kind, piece))
-            yield future, len(piece)
-        if error is not None:
-            yield _completed(([], error)), len(values) - len(ints)
-
-    def _pieces(self, ints: List[int]) -> Iterator[List[int]]:
-        if not ints:
-            return
-        engine = _bpsw.engine
-        if self.kind == "is_prime" and max(ints) < _U64 and min(ints) >= 0:
-            # Uniform cost: cut by count.
-            step = max(1, int(self.TASK_US / cost_us("is_prime", 3, self.impl_name, engine)))
-            for start in range(0, len(ints), step):
-                yield ints[start:start + step]
-            return
-        start = 0
-        spent = 0.0
-        for end, cost in enumerate(costs_us(self.kind, ints, self.impl_name, engine), 1):
-            spent += cost
-            if spent >= self.TASK_US:
-                yield ints[start:end]
-                start, spent = end, 0.0
-        if start < len(ints):
-            yield ints[start:]
-
+__all__ = ["chunked_map", "ChunkSizes"]
 
 # -- chunk sizes ---------------------------------------------------------------------
 
@@ -206,54 +59,13 @@ class ChunkSizes:
 # -- the result iterator -------------------------------------------------------------
 
 
-class _Span:
-    """Items ``start:stop`` of a list, tuple or range, read where they are used.
-
-    For these inputs the consuming thread reads nothing: the worker reads the chunk
-    itself (the kernel's batch call reads a list or tuple in place; other kinds of
-    work take a slice).
-    """
-
-    __slots__ = ("sequence", "start", "stop")
-
-    def __init__(self, sequence: Sequence[Any], start: int, stop: int) -> None:
-        self.sequence = sequence
-        self.start = start
-        self.stop = stop
-
-    def __len__(self) -> int:
-        return self.stop - self.start
-
-    def values(self) -> List[Any]:
-        part = self.sequence[self.start:self.stop]
-        return part if type(part) is list else list(part)
-
-
-Chunk = Union[List[Any], _Span]
-
-
-def _values(chunk: Chunk) -> List[Any]:
-    return chunk if type(chunk) is list else chunk.values()  # type: ignore[union-attr]
-
-
-def _source(chunk: Chunk) -> Tuple[Sequence[Any], int, Optional[int]]:
-    """``(sequence, start, stop)`` for the kernel's batch call, which reads lists and
-    tuples in place: no copy of the chunk, no reference taken per number."""
-    if type(chunk) is list:
-        return chunk, 0, None  # type: ignore[return-value]
-    sequence = chunk.sequence  # type: ignore[union-attr]
-    if type(sequence) is range:
-        return chunk.values(), 0, None  # type: ignore[union-attr]
-    return sequence, chunk.start, chunk.stop  # type: ignore[union-attr]
-
-
 _SEQUENCES = (list, tuple, range)
 
 
 class _Window:
     """The chunks in flight, in input order, and the input they are read from."""
 
-    def __init__(self, runner: _Runner, iterable: Iterable[Any], sizes: ChunkSizes, max_in_flight: int) -> None:
+    def __init__(self, runner: Runner, iterable: Iterable[Any], sizes: ChunkSizes, max_in_flight: int) -> None:
         self.runner = runner
         # Exactly these types: a subclass may override __iter__ or __getitem__.
         self.sequence: Optional[Sequence[Any]] = iterable if type(iterable) in _SEQUENCES else None  # type: ignore[assignment]
@@ -283,16 +95,16 @@ class _Window:
                 if stop >= len(self.sequence):
                     self.source = None
                 if stop > start:
-                    self._start(_Span(self.sequence, start, stop), eager)
+                    self._start(Span(self.sequence, start, stop), eager)
                 continue
             values: List[Any] = []
             try:
                 values.extend(islice(self.source, want))
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - re-raised after the items before it
                 # The input itself failed: its error comes after the items read before it.
                 self.source = None
                 self._start(values, eager)
-                self.entries.append((_completed(([], error)), 0))
+                self.entries.append((completed(([], error)), 0))
                 return
             if len(values) < want:
                 self.source = None
@@ -311,7 +123,7 @@ class _Window:
                 raise  # from map() itself, as the standard library's submit raises there
             # The executor broke: the error comes at the first item not started.
             self.source = None
-            self.entries.append((_completed(([], error)), 0))
+            self.entries.append((completed(([], error)), 0))
 
     def cancel(self) -> None:
         while self.entries:
@@ -350,7 +162,7 @@ def _results(window: _Window, end_time: Optional[float]) -> Iterator[List[Any]]:
 
 
 def chunked_map(
-    runner: _Runner,
+    runner: Runner,
     iterable: Iterable[Any],
     *,
     sizes: ChunkSizes,

@@ -15,13 +15,13 @@ import os
 import random
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import fastprime
 
-from ._docs_example import PRIMES as _PRIMES
-from ._docs_example import trial_division
+from .._docs_example import PRIMES as _PRIMES
+from .._docs_example import trial_division
 
 __all__ = ["main", "trial_division"]
 
@@ -31,13 +31,13 @@ class _Contender:
     test: Callable[[int], object]
     # Rows it can finish in reasonable time (None = all).  Trial division needs
     # sqrt(n)/2 divisions: seconds for the docs' numbers, hours for a 64-bit prime.
-    rows: Optional[Tuple[str, ...]] = None
+    rows: tuple[str, ...] | None = None
 
 
-def _contenders() -> List[_Contender]:
+def _contenders() -> list[_Contender]:
     found = [_Contender(f"fastprime ({fastprime.implementation})", fastprime.is_prime)]
     if fastprime.implementation != "python":
-        from . import fallback
+        from .. import fallback
 
         found.append(_Contender("fastprime (python)", fallback.is_prime))
     found.append(_Contender("trial division (docs)", trial_division, rows=("docs' PRIMES",)))
@@ -70,16 +70,16 @@ def _versions() -> str:
     for name in ("gmpy2", "sympy", "python-flint"):
         try:
             parts.append(f"{name} {version(name)}")
-        except Exception:  # noqa: BLE001 - not installed, or no metadata
+        except Exception:  # noqa: BLE001, S112 - not installed, or no metadata
             continue
     return ", ".join(parts) or "no peers installed (pip install gmpy2 sympy python-flint)"
 
 
-def _rows(quick: bool, seed: int) -> List[Tuple[str, List[int]]]:
+def _rows(quick: bool, seed: int) -> list[tuple[str, list[int]]]:
     rng = random.Random(seed)
     sizes = (2_000, 200, 40, 20) if quick else (20_000, 2_000, 300, 100)
     top = 1 << 63
-    largest: List[int] = []
+    largest: list[int] = []
     n = 1 << 64
     while len(largest) < sizes[1]:
         n = fastprime.prev_prime(n)
@@ -93,7 +93,7 @@ def _rows(quick: bool, seed: int) -> List[Tuple[str, List[int]]]:
     ]
 
 
-def _time_per_number(test: Callable[[int], object], numbers: Sequence[int], repeat: int) -> Tuple[float, List[bool]]:
+def _time_per_number(test: Callable[[int], object], numbers: Sequence[int], repeat: int) -> tuple[float, list[bool]]:
     """Best time per number over ``repeat`` passes (the first also collects the answers)."""
     test(numbers[0])  # lazy imports and caches, outside the timing
     start = time.perf_counter()
@@ -118,7 +118,7 @@ def _fmt_ratio(ratio: float) -> str:
     return f"{ratio:.3g}x" if ratio < 1000 else f"{ratio:,.0f}x"
 
 
-def _docs_example(seconds: Dict[str, float], repeat: int) -> None:
+def _docs_example(seconds: dict[str, float], repeat: int) -> None:
     # The docs' program as a whole, pool start to shutdown: processes + trial division,
     # against the same with fastprime; best of `repeat`, modules already imported.
     programs = {
@@ -138,8 +138,16 @@ def _docs_example(seconds: Dict[str, float], repeat: int) -> None:
         seconds["disagree"] = 1.0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run ``fastprime bench`` with ``argv``; print the table; return the exit status."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``fastprime bench``: time every contender and print the table.
+
+    Args:
+        argv: the arguments after ``bench`` (None: ``sys.argv[1:]``, as argparse
+            reads it; ``fastprime.cli.main`` passes them).
+
+    Returns:
+        The exit status: 0, or 1 if a contender disagreed with fastprime.
+    """
     parser = argparse.ArgumentParser(
         prog="fastprime bench",
         description="Time fastprime.is_prime against the concurrent.futures docs' trial division "
@@ -156,7 +164,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if repeat < 1:
         parser.error("--repeat must be at least 1")
 
-    from ._bpsw import engine
+    from .._bpsw import engine
 
     print(
         f"fastprime {fastprime.__version__} bench: implementation {fastprime.implementation}, "
@@ -168,8 +176,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sys.stdout.flush()
 
     contenders = _contenders()
-    table: List[List[str]] = [["inputs"] + [c.name for c in contenders]]
-    problems: List[str] = []
+    table: list[list[str]] = [["inputs"] + [c.name for c in contenders]]
+    problems: list[str] = []
     for label, numbers in _rows(args.quick, args.seed):
         base, expected = _time_per_number(contenders[0].test, numbers, repeat)
         cells = [f"{label} ({len(numbers)})", _fmt_time(base)]
@@ -186,7 +194,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _print_table(table)
 
     if not args.quick:
-        whole: Dict[str, float] = {}
+        whole: dict[str, float] = {}
         _docs_example(whole, repeat)
         print(
             f"\nThe docs' example as a whole program (pool start to shutdown, best of {repeat}): "
@@ -201,7 +209,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 1 if problems else 0
 
 
-def _print_table(table: List[List[str]]) -> None:
+def _print_table(table: list[list[str]]) -> None:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     for row in table:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -4,7 +4,8 @@
 kernel the command line hands each one to ``_cfastprime.scan_lines``, which parses,
 tests and prints it in C; ``parse_body`` is the Python reading of a block, for the
 pure-Python implementation, for ``--next``/``--prev``, and for the blocks the C
-scanner leaves to ``int()``.  It splits the block at newlines and converts every
+scanner leaves to ``int()`` (a bad line, a number of 2**64 or more, digits other
+than ASCII: ``parse_line`` gives the rule).  It splits the block at newlines and converts every
 line in one ``map``; only a block that this rejects (a blank line, a ``#`` comment,
 a bad line) is walked line by line, which also finds the exact line to report.
 """
@@ -12,8 +13,9 @@ a bad line) is walked line by line, which also finds the exact line to report.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, List, Optional, Protocol, Sequence, Tuple, Union
+from typing import Protocol
 
 __all__ = ["BLOCK_SIZE", "BadLine", "Block", "BodyReader", "parse_body", "parse_line", "read_blocks"]
 
@@ -40,7 +42,7 @@ class Block:
     """
 
     numbers: Sequence[int]
-    text: Optional[bytes]
+    text: bytes | None
     nbytes: int
 
 
@@ -60,13 +62,29 @@ class BadLine:
         return f"line {self.lineno}: {text!r} {self.reason}"
 
 
-def parse_line(line: bytes) -> Optional[int]:
-    """The integer on ``line``; None for a blank line or a ``#`` comment.
+def parse_line(line: bytes) -> int | None:
+    """The integer on ``line``, read as the command reads an argument.
 
-    Raises ``ValueError`` when the line holds anything else.  Surrounding
-    whitespace is ignored, and so is a ``#`` comment after the number.
+    The rule, the same for arguments, lines and every implementation: a number is
+    what Python's ``int()`` accepts as text.  A line is UTF-8; surrounding whitespace
+    and a ``#`` comment after the number are ignored.  ``int()`` reads bytes as ASCII
+    only, so a line with other characters is decoded first and read as text, where
+    the digits of every script count (Unicode category Nd: ``١٢٣``, ``１２３``).  The C
+    scanner reads ASCII alone and leaves such blocks to this function.
+
+    Args:
+        line: one line of input, with or without its newline.
+
+    Returns:
+        The integer, or None for a blank line or a ``#`` comment.
+
+    Raises:
+        ValueError: the line holds anything else (``UnicodeDecodeError``, a
+            ``ValueError``, for a line that is not UTF-8).
     """
-    text = line.partition(b"#")[0].strip()
+    data = line.partition(b"#")[0]  # b"#" is never part of a longer UTF-8 character
+    text: bytes | str = data if data.isascii() else data.decode("utf-8")
+    text = text.strip()
     if not text:
         return None
     return int(text)
@@ -89,7 +107,7 @@ class BodyReader:
     def __init__(self, stream: _Reader, *, block_size: int = BLOCK_SIZE) -> None:
         self._stream = stream
         self._block_size = block_size
-        self._free: List[bytearray] = []
+        self._free: list[bytearray] = []
 
     def recycle(self, body: memoryview) -> None:
         """Hand back a body this reader gave out: its buffer may be reused from now on."""
@@ -121,7 +139,7 @@ class BodyReader:
         view[: len(data)] = data
         return len(data)
 
-    def __iter__(self) -> Iterator[Tuple[memoryview, int]]:
+    def __iter__(self) -> Iterator[tuple[memoryview, int]]:
         carry = b""
         bom_checked = False
         while True:
@@ -171,17 +189,29 @@ def read_blocks(
     stream: _Reader,
     *,
     block_size: int = BLOCK_SIZE,
-    minimum: Optional[int] = None,
+    minimum: int | None = None,
     below_minimum: str = "is too small",
     want_text: bool = True,
-) -> Iterator[Union[Block, BadLine]]:
+) -> Iterator[Block | BadLine]:
     """Yield ``Block``s of the integers in ``stream``, one integer per line.
 
     Blank lines and ``#`` comments are skipped.  At the first line that is not an
     integer (or is below ``minimum``, described by ``below_minimum``), the numbers
     before it are yielded, then a ``BadLine``, and nothing more is read.
-    ``want_text=False`` says the caller never echoes the lines (``Block.text`` is
-    then always None).
+
+    Args:
+        stream: a binary stream (``read``, and ``readinto`` if it has one).
+        block_size: bytes read per block.
+        minimum: the smallest number accepted (None: any).
+        below_minimum: the reason given for a number below ``minimum``.
+        want_text: False says the caller never echoes the lines (``Block.text`` is
+            then always None).
+
+    Yields:
+        ``Block``s in input order, then at most one ``BadLine``.
+
+    Raises:
+        OSError: reading the stream failed.
     """
     lines_before = 0
     reader = BodyReader(stream, block_size=block_size)
@@ -200,16 +230,25 @@ def read_blocks(
 def parse_body(
     body: bytes,
     lines_before: int,
-    minimum: Optional[int] = None,
+    minimum: int | None = None,
     below_minimum: str = "is too small",
     want_text: bool = True,
     nbytes: int = 0,
-) -> Tuple[Block, Optional[BadLine], int]:
-    """The numbers of one block from ``BodyReader``, with ``int()``.
+) -> tuple[Block, BadLine | None, int]:
+    """The numbers of one block from ``BodyReader``, with ``int()`` (see ``parse_line``).
 
-    Returns ``(block, bad, lines)``: the numbers up to the first bad line (or all of
-    them), that line as a ``BadLine`` numbered after ``lines_before`` earlier lines
-    (or None), and how many lines the block has.
+    Args:
+        body: the block's lines, joined by newlines.
+        lines_before: lines of the input before the block (to number a bad line).
+        minimum: the smallest number accepted (None: any) ...
+        below_minimum: ... and the reason given for one below it.
+        want_text: whether ``Block.text`` may keep the lines to echo them.
+        nbytes: the input the block covers, for ``Block.nbytes``.
+
+    Returns:
+        ``(block, bad, lines)``: the numbers up to the first bad line (or all of
+        them), that line as a ``BadLine`` numbered after ``lines_before`` earlier
+        lines (or None), and how many lines the block has.
     """
     lines = body.split(b"\n")
     try:
@@ -226,13 +265,13 @@ def parse_body(
 
 
 def _parse_slowly(
-    lines: List[bytes],
+    lines: list[bytes],
     lines_before: int,
-    minimum: Optional[int],
+    minimum: int | None,
     below_minimum: str,
     nbytes: int,
-) -> Tuple[Block, Optional[BadLine], int]:
-    numbers: List[int] = []
+) -> tuple[Block, BadLine | None, int]:
+    numbers: list[int] = []
     for i, line in enumerate(lines):
         try:
             n = parse_line(line)

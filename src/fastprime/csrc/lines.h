@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "_wordops.h"
+#include "wordops.h"
 
 /* What fp_lines_render prints; FP_OUT_COUNT prints nothing. */
 enum { FP_OUT_LINES = 0, FP_OUT_JSON = 1, FP_OUT_PRIMES = 2, FP_OUT_PRIMES_JSON = 3, FP_OUT_COUNT = 4 };

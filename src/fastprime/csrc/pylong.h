@@ -70,4 +70,43 @@ static inline int fp_pylong_u64(PyObject *obj, uint64_t *out)
 #endif
 }
 
+/* For an exact int: 0 and the value in (*hi, *lo) if 0 <= value < 2**128; 1 if negative;
+   2 if >= 2**128; 3 if this build cannot read ints directly (use the C API).  The wide
+   kernel's entry points read numbers of 65 to 128 bits with it, for the same reason as
+   fp_pylong_u64: no C API call or exception per number. */
+static inline int fp_pylong_u128(PyObject *obj, uint64_t *hi, uint64_t *lo)
+{
+#if FP_PYLONG_DIRECT
+    const PyLongObject *v = (const PyLongObject *)obj;
+    const digit *d;
+    size_t count, k;
+    uint64_t h = 0, l = 0;
+#  if PY_VERSION_HEX >= 0x030C0000
+    const uintptr_t tag = v->long_value.lv_tag;
+    if ((tag & 3) == 2) return 1;
+    count = (size_t)(tag >> 3);
+    d = v->long_value.ob_digit;
+#  else
+    const Py_ssize_t size = Py_SIZE(obj);
+    if (size < 0) return 1;
+    count = (size_t)size;
+    d = v->ob_digit;
+#  endif
+    for (k = count; k-- > 0;) {
+        /* Shift (h, l) left by PyLong_SHIFT bits; bits shifted out of h mean >= 2**128. */
+        if (h >> (64 - PyLong_SHIFT)) return 2;
+        h = (h << PyLong_SHIFT) | (l >> (64 - PyLong_SHIFT));
+        l = (l << PyLong_SHIFT) | (uint64_t)d[k];
+    }
+    *hi = h;
+    *lo = l;
+    return 0;
+#else
+    (void)obj;
+    (void)hi;
+    (void)lo;
+    return 3;
+#endif
+}
+
 #endif /* FASTPRIME_PYLONG_H */
