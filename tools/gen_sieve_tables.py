@@ -10,7 +10,7 @@
 - FP_MEDIUM_CASES: the 64 cases of sieve.h's medium-prime loop, one per (p mod 30,
   wheel index), each the 8 steps of the wheel written out with constant masks and deltas.
 
-Deterministic: tests/kernel/test_tables.py checks that the committed header is exactly
+Deterministic: tests/kernel/test_generated_tables.py checks that the committed header is exactly
 what this script writes.
 
 Usage: python tools/gen_sieve_tables.py [OUTPUT]   (default: the header in the tree)

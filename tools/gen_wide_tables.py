@@ -2,7 +2,7 @@
 """Writes src/fastprime/csrc/wide_tables.h, the constant tables of wide.h.
 
 Deterministic (no randomness, no dates): running it twice gives the same bytes, so
-tests/kernel/test_tables.py can check that the committed header is exactly what this
+tests/kernel/test_generated_tables.py checks that the committed header is exactly what this
 script writes.
 
 Usage: python tools/gen_wide_tables.py [OUTPUT]   (default: the header in the tree)

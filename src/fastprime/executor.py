@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, Iterator, Optional, ParamSpec, Tuple, TypeVar
 
 from ._env import gil_enabled, implementation_name, usable_cores
-from ._executor.base import Runner
+from ._executor.base import Runner, check_max_workers
 from ._executor.offload import ProcessOffload
 from ._executor.process_pool import ProcessPool, check_picklable
 from ._executor.runners import ProcessRunner, ThreadRunner
@@ -172,15 +172,7 @@ class Executor(concurrent.futures.Executor):
                 if sys.platform == "win32":
                     max_workers = min(max_workers, 61)  # the limit ProcessPoolExecutor has there
         else:
-            try:
-                max_workers = operator.index(max_workers)
-            except TypeError:
-                raise TypeError(
-                    f"max_workers must be an integer or None, not {type(max_workers).__name__!r}"
-                ) from None
-            if max_workers <= 0:
-                raise ValueError("max_workers must be greater than 0")
-            self._batch_workers = max_workers
+            max_workers = self._batch_workers = check_max_workers(max_workers)
         self._backend = chosen
         self._max_workers = max_workers
         self._pool: concurrent.futures.Executor

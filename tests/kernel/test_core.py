@@ -371,12 +371,18 @@ def test_missing_extension_warns_and_falls_back(tmp_path):
     import sys
 
     pkg = tmp_path / "fastprime"
-    shutil.copytree(os.path.dirname(fastprime.__file__), pkg, ignore=shutil.ignore_patterns("_cfastprime*.so", "_cfastprime*.pyd", "__pycache__"))
+    shutil.copytree(os.path.dirname(fastprime.__file__), pkg, ignore=shutil.ignore_patterns("_c*.so", "_c*.pyd", "__pycache__"))
     code = "import warnings; warnings.simplefilter('error'); import fastprime"
     env = {k: v for k, v in os.environ.items() if k != "FASTPRIME_PURE_PYTHON"}
     env["PYTHONPATH"] = str(tmp_path)
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode != 0 and "compiled kernel is not available" in proc.stderr
+    # A command that really rebuilds: pip reuses its cached pure wheel without these
+    # (issue 12, item 5); and the warning points at the user's import line.
+    assert "pip install --no-cache-dir --force-reinstall --no-deps pyfastprime" in proc.stderr
+    code = "import warnings\nwith warnings.catch_warnings(record=True) as w:\n    warnings.simplefilter('always')\n    import fastprime\nprint(w[0].filename)"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert proc.stdout.strip() == "<string>", proc.stdout + proc.stderr
     env["FASTPRIME_PURE_PYTHON"] = "1"
     code = "import warnings; warnings.simplefilter('error'); import fastprime; print(fastprime.implementation, fastprime.is_prime(97))"
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)

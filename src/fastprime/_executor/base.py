@@ -7,10 +7,12 @@ private names.  ``executor.PoolScheduler`` implements it over a standard-library
 
 from __future__ import annotations
 
+import operator
 from concurrent.futures import Future
 from typing import Any, Callable, Iterator, List, Optional, Protocol, Sequence, Tuple, Union
 
 __all__ = [
+    "check_max_workers",
     "Outcome",
     "Scheduler",
     "Runner",
@@ -100,6 +102,22 @@ def chunk_source(chunk: Chunk) -> Tuple[Sequence[Any], int, Optional[int]]:
     if type(sequence) is range:
         return chunk.values(), 0, None  # type: ignore[union-attr]
     return sequence, chunk.start, chunk.stop  # type: ignore[union-attr]
+
+
+def check_max_workers(max_workers: object) -> int:
+    """``max_workers`` as the standard library's executors take it (not None).
+
+    Raises:
+        TypeError: not an integer.
+        ValueError: not positive.
+    """
+    try:
+        count = operator.index(max_workers)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"max_workers must be an integer or None, not {type(max_workers).__name__!r}") from None
+    if count <= 0:
+        raise ValueError("max_workers must be greater than 0")
+    return count
 
 
 def completed(result: Any) -> "Future[Any]":

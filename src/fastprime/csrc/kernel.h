@@ -185,23 +185,7 @@ FP_INLINE void fp_pow2_mont_l2r_x4(const uint64_t d[4], const fp_mont *m[4], uin
 
 /* ---- Extra strong Lucas test (Q = 1) ---- */
 
-/* Jacobi symbol (a/m) for odd m > 0, a < m, both small (32-bit arithmetic). */
-FP_INLINE int fp_jacobi32(uint32_t a, uint32_t m)
-{
-    int t = 1;
-    while (a) {
-        uint32_t r;
-        while (!(a & 1)) {
-            a >>= 1;
-            if ((m & 7) == 3 || (m & 7) == 5) t = -t;
-        }
-        if ((a & 3) == 3 && (m & 3) == 3) t = -t;
-        r = m % a;
-        m = a;
-        a = r;
-    }
-    return m == 1 ? t : 0;
-}
+/* fp_jacobi32: the Jacobi symbol of small numbers, in wordops.h (wide.h uses it too). */
 
 FP_INLINE int fp_is_square(uint64_t n)
 {

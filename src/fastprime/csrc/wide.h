@@ -538,23 +538,7 @@ FPW_API int fpw_sprp2(const fpw_mont *m)
 
 /* ---- Strong Lucas test, Selfridge method A, through the Q = 1 ladder ---- */
 
-/* Jacobi symbol (a/b) for odd b > 0, a < b. */
-FPW_API int fpw_jacobi32(uint32_t a, uint32_t b)
-{
-    int t = 1;
-    while (a) {
-        uint32_t r;
-        while (!(a & 1)) {
-            a >>= 1;
-            if ((b & 7) == 3 || (b & 7) == 5) t = -t;
-        }
-        if ((a & 3) == 3 && (b & 3) == 3) t = -t;
-        r = b % a;
-        b = a;
-        a = r;
-    }
-    return b == 1 ? t : 0;
-}
+/* The Jacobi symbol of small numbers: fp_jacobi32, in wordops.h. */
 
 /* x**-1 mod q for gcd(x, q) = 1, q < 2**32 (extended Euclid in signed 64-bit). */
 FPW_API uint32_t fpw_inv_mod_small(uint32_t x, uint32_t q)
@@ -582,7 +566,7 @@ FPW_API int64_t fpw_selfridge_d(fpw_t n)
     int neg = 0;
     for (;; a += 2, neg ^= 1) {
         uint32_t r = (FPW_JM % a == 0) ? rj % a : fpw_mod_small(n, a);
-        int j = fpw_jacobi32(r, a);
+        int j = fp_jacobi32(r, a);
         if (j == 0) return 0;
         if ((a & 3) == 3 && n3) j = -j; /* reciprocity */
         if (neg && n3) j = -j;          /* (-1/n) */

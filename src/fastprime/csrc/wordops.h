@@ -87,4 +87,24 @@ FP_INLINE int fp_popcount64(uint64_t x)
 }
 #endif
 
+/* ---- Small number theory shared by kernel.h and wide.h ---- */
+
+/* Jacobi symbol (a/m) for odd m > 0, a < m, both small (32-bit arithmetic). */
+FP_INLINE int fp_jacobi32(uint32_t a, uint32_t m)
+{
+    int t = 1;
+    while (a) {
+        uint32_t r;
+        while (!(a & 1)) {
+            a >>= 1;
+            if ((m & 7) == 3 || (m & 7) == 5) t = -t;
+        }
+        if ((a & 3) == 3 && (m & 3) == 3) t = -t;
+        r = m % a;
+        m = a;
+        a = r;
+    }
+    return m == 1 ? t : 0;
+}
+
 #endif /* FASTPRIME_WORDOPS_H */

@@ -10,7 +10,6 @@ batched (``feed.MapWindow`` over ``worker.chunk_task``), any other ``map`` sends
 from __future__ import annotations
 
 import concurrent.futures
-import operator
 import os
 import threading
 import time
@@ -19,6 +18,7 @@ from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Iterator, Optional, Set, Tuple
 
 from ..._env import implementation_name
+from ..base import check_max_workers
 from ..tasks import fast_function
 from .deps import require_distributed
 from .feed import IN_FLIGHT_PER_THREAD, PRIOR_COST, ArgsSource, ChunkSizes, MapWindow, Outcome, Source
@@ -73,14 +73,7 @@ class DaskExecutor(concurrent.futures.Executor):
         if not isinstance(client, distributed.Client):
             raise TypeError(f"DaskExecutor needs a dask.distributed.Client, not {type(client).__name__!r}")
         if max_workers is not None:
-            try:
-                max_workers = operator.index(max_workers)
-            except TypeError:
-                raise TypeError(
-                    f"max_workers must be an integer or None, not {type(max_workers).__name__!r}"
-                ) from None
-            if max_workers <= 0:
-                raise ValueError("max_workers must be greater than 0")
+            max_workers = check_max_workers(max_workers)
         self._client = client
         self._max_workers = max_workers
         self._shut_down = False
