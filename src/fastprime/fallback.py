@@ -113,8 +113,10 @@ def is_prime_flags(
 
     The batch entry point the executor uses.  With ``big_out`` (a list), values
     >= 2**64 are not tested: ``(position, value)`` pairs are appended to ``big_out``
-    and their flags are 0, for the caller to test elsewhere.  Same contract as the
-    compiled ``is_prime_flags``.
+    and their flags are 0, for the caller to test elsewhere.  The compiled
+    ``is_prime_flags`` has the same contract from 2**128 on (below, its wide kernel
+    tests them in the batch without the GIL); in pure Python every test holds the GIL,
+    and the numbers above 2**64 are the costly ones worth a helper process.
     """
     items = values if type(values) is list or type(values) is tuple else list(values)
     # Exactly a slice: negative start/stop count from the end, huge ones are clamped,

@@ -494,7 +494,7 @@ def test_big_numbers_go_to_processes(impl, threaded):
 
 @pytest.mark.skipif(not gil_enabled(), reason="without a GIL, threads do everything")
 def test_offloaded_errors_keep_their_position(impl):
-    values = [2**70 + i for i in range(300)]
+    values = [2**130 + i for i in range(300)]  # above the wide kernel, whose searches need no helper
     values[210] = 1  # prev_prime(1): ValueError, raised in a helper process
     with fastprime.Executor(2, backend="thread") as ex:
         got, error = drain(ex.map(impl.prev_prime, values))
@@ -615,11 +615,12 @@ def test_batch_flags_match_the_scalar_function(impl):
 
 
 def test_batch_leaves_big_numbers_to_the_caller(impl):
-    values = [7, 2**64 + 13, 8, 2**89 - 1, 2**64 + 15, 11]
+    # Numbers above 2**128 (the compiled kernel tests those below in the batch).
+    values = [7, 2**128 + 51, 8, 2**521 - 1, 2**128 + 53, 11]
     big = []
     flags = impl.is_prime_flags(values, 1, None, big)
     assert flags == bytes([0, 0, 0, 0, 1])
-    assert big == [(0, 2**64 + 13), (2, 2**89 - 1), (3, 2**64 + 15)]
+    assert big == [(0, 2**128 + 51), (2, 2**521 - 1), (3, 2**128 + 53)]
 
 
 def test_batch_reads_other_integer_types(impl):
