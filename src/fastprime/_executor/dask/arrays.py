@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .deps import require_dask_array, require_numpy
+from .deps import require
 from .worker import block_is_prime
 
 __all__ = ["is_prime_dask_array", "is_dask_array"]
@@ -46,8 +46,8 @@ def is_prime_dask_array(x: Any) -> Any:
         TypeError: another dtype (floats, bools...), now, as ``is_prime_array`` refuses it.
         ImportError: dask is not installed (the message names the extra).
     """
-    require_dask_array()
-    np = require_numpy()
+    require("dask.array")
+    np = require("numpy")
     dtype = np.dtype(x.dtype)
     if not ((dtype.kind in "iu" and dtype.itemsize in (1, 2, 4, 8)) or dtype.kind == "O"):
         raise TypeError(f"is_prime_array() needs integers, got an array of dtype {dtype}")

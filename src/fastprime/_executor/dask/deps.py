@@ -6,9 +6,10 @@ The one place that imports them and the one message when they are missing, so th
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-__all__ = ["DASK_MISSING", "require_distributed", "require_dask_array", "require_numpy"]
+__all__ = ["DASK_MISSING", "require"]
 
 #: The error message when the dask backend is asked for and dask is not installed.
 DASK_MISSING = (
@@ -17,49 +18,17 @@ DASK_MISSING = (
 )
 
 
-def require_distributed() -> Any:
-    """The ``distributed`` module.
+def require(name: str) -> Any:
+    """The module ``name`` (``distributed``, ``dask.array``, ``numpy``), imported on first use.
 
     Returns:
-        ``distributed``, imported.
+        The module.
 
     Raises:
-        ImportError: it is not installed; the message names the extra (``DASK_MISSING``).
+        ImportError: it is not installed; the message names the extra (``DASK_MISSING``),
+            which brings all three (``dask[array]`` needs numpy).
     """
     try:
-        import distributed
+        return importlib.import_module(name)
     except ImportError as exc:
         raise ImportError(DASK_MISSING) from exc
-    return distributed
-
-
-def require_dask_array() -> Any:
-    """The ``dask.array`` module.
-
-    Returns:
-        ``dask.array``, imported.
-
-    Raises:
-        ImportError: it is not installed; the message names the extra (``DASK_MISSING``).
-    """
-    try:
-        import dask.array
-    except ImportError as exc:
-        raise ImportError(DASK_MISSING) from exc
-    return dask.array
-
-
-def require_numpy() -> Any:
-    """The ``numpy`` module (``dask[array]`` needs it, so the ``dask`` extra brings it).
-
-    Returns:
-        ``numpy``, imported.
-
-    Raises:
-        ImportError: it is not installed; the message names the extra (``DASK_MISSING``).
-    """
-    try:
-        import numpy
-    except ImportError as exc:
-        raise ImportError(DASK_MISSING) from exc
-    return numpy

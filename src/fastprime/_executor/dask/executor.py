@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Set, Tuple
 from ..._env import implementation_name
 from ..base import check_max_workers
 from ..tasks import fast_function
-from .deps import require_distributed
+from .deps import require
 from .feed import IN_FLIGHT_PER_THREAD, PRIOR_COST, ArgsSource, ChunkSizes, MapWindow, Outcome, Source
 from .worker import call, calls_task, chunk_task
 
@@ -69,7 +69,7 @@ class DaskExecutor(concurrent.futures.Executor):
             ValueError: ``max_workers`` < 1.
             SchedulerUnavailableError: the client is not connected.
         """
-        distributed = require_distributed()
+        distributed = require("distributed")
         if not isinstance(client, distributed.Client):
             raise TypeError(f"DaskExecutor needs a dask.distributed.Client, not {type(client).__name__!r}")
         if max_workers is not None:
@@ -357,7 +357,7 @@ class DaskExecutor(concurrent.futures.Executor):
                     pass
         if not wait:
             return
-        distributed = require_distributed()
+        distributed = require("distributed")
         while True:
             with self._lock:
                 pending = [f for f in self._pending if not f.done()]

@@ -21,7 +21,7 @@ from collections import deque
 from typing import Any, Callable, Deque, Iterable, Iterator, List, Optional, Protocol, Sequence, Tuple
 
 from ..._env import U64
-from .deps import require_numpy
+from .deps import require
 
 __all__ = [
     "TASK_SECONDS",
@@ -94,7 +94,7 @@ class Source:
     """Reads the iterable of a batched ``map`` in chunks, as compact payloads."""
 
     def __init__(self, iterable: Iterable[Any]) -> None:
-        self.np = np = require_numpy()
+        self.np = np = require("numpy")
         self.length = -1  # unknown
         self.mode = "iter"
         self.position = 0

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from ..._env import implementation_module
 from ..._loader import implementation
 from ..tasks import run_task
-from .deps import require_numpy
+from .deps import require
 
 __all__ = ["worker_threads", "chunk_task", "call", "calls_task", "block_is_prime"]
 
@@ -78,7 +78,7 @@ def chunk_task(impl_name: str, kind: str, payload: Any) -> ChunkOutcome:
         next chunks on the client.
     """
     start = time.perf_counter()
-    np = require_numpy()
+    np = require("numpy")
     if kind == "is_prime" and not isinstance(payload, list):
         # Integers in an array: the worker's is_prime_array on all the worker's threads,
         # GIL-free (the answers are the same whichever implementation the worker loaded).
