@@ -35,6 +35,7 @@ __all__ = [
     "Job",
     "Mode",
     "Usage",
+    "add_run_options",
     "build_parser",
     "parse_numbers",
     "positive_int",
@@ -264,24 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
         if mode.option is not None:
             what.add_argument(mode.option, dest="mode", action="store_const", const=name, help=mode.help)
     parser.set_defaults(mode="default")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line (see below)")
-    parser.add_argument(
-        "-w", "--workers", type=positive_int, metavar="N", help="worker threads/processes (default: all cores)"
-    )
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "thread", "process"),
-        default="auto",
-        help="how fastprime.Executor runs the work (default: auto = threads with the compiled "
+    add_run_options(
+        parser,
+        workers="worker threads/processes (default: all cores)",
+        backend="how fastprime.Executor runs the work (default: auto = threads with the compiled "
         "kernel, processes with the pure-Python one)",
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the work on the dask.distributed cluster at ADDRESS (e.g. tcp://host:8786); "
+        scheduler="run the work on the dask.distributed cluster at ADDRESS (e.g. tcp://host:8786); "
         'needs pip install "pyfastprime[dask]"',
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
         "-V",
         "--version",
@@ -289,6 +280,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the version and the implementation in use, and exit",
     )
     return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, workers: str, backend: str, scheduler: str) -> None:
+    """The options every command that runs work through an executor takes (``Run`` reads
+    them): ``--json``, ``--workers``, ``--backend``, ``--scheduler``, ``--quiet``.
+
+    Args:
+        parser: the command's parser.
+        workers, backend, scheduler: those options' help, in the command's words.
+    """
+    parser.add_argument("--json", action="store_true", help="one JSON object per line (see below)")
+    parser.add_argument("-w", "--workers", type=positive_int, metavar="N", help=workers)
+    parser.add_argument("--backend", choices=("auto", "thread", "process"), default="auto", help=backend)
+    parser.add_argument("--scheduler", metavar="ADDRESS", help=scheduler)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 class _VersionAction(argparse.Action):

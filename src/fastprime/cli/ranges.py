@@ -31,7 +31,7 @@ import fastprime
 from .. import _ranges
 from .._env import U64
 from .interactive import progress_bar
-from .options import EXIT_OK, Usage, positive_int
+from .options import EXIT_OK, Usage, add_run_options
 from .run import Run
 
 __all__ = ["bounds", "build_parser", "format_primes", "parse_bound", "run_primes", "window_task", "windows"]
@@ -318,23 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
         "-c", "--count", dest="mode", action="store_const", const="count", default="only_primes",
         help="print only how many primes the range holds",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON object per line (see below)")
-    parser.add_argument(
-        "-w", "--workers", type=positive_int, metavar="N", help="windows sieved at once (default: all cores)"
-    )
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "thread", "process"),
-        default="auto",
-        help="how fastprime.Executor runs the windows (default: auto = threads with the "
+    add_run_options(
+        parser,
+        workers="windows sieved at once (default: all cores)",
+        backend="how fastprime.Executor runs the windows (default: auto = threads with the "
         "compiled sieve, processes with the pure-Python one)",
+        scheduler="run the windows on the dask.distributed cluster at ADDRESS (e.g. tcp://host:8786)",
     )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the windows on the dask.distributed cluster at ADDRESS (e.g. tcp://host:8786)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
 
 
