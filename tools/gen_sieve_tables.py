@@ -6,7 +6,8 @@
   is (p/30)*dq + corr, and mask clears the bit of p*q), FP_NEXT_DELTA/FP_NEXT_WIDX (the
   next residue coprime to 30), FP_BIT_VALUE (bit t of a 64-bit sieve word <-> a number).
 - The mod-210 wheel of the bucket primes (FP_WHEEL210, FP_NEXT210_*): multipliers
-  coprime to 210, since multiples of 7 are already struck by the pre-sieve.
+  coprime to 210, since multiples of 7 are already struck by the pre-sieve; FP_INV210,
+  inverses modulo 210 (the multiplier's residue above 2**64).
 - FP_MEDIUM_CASES: the 64 cases of sieve.h's medium-prime loop, one per (p mod 30,
   wheel index), each the 8 steps of the wheel written out with constant masks and deltas.
 
@@ -75,6 +76,10 @@ def render() -> str:
     out.append("static const uint8_t FP_NEXT210_DELTA[210] = {%s};" % ", ".join(map(str, delta)))
     out.append("static const uint8_t FP_NEXT210_WIDX[210] = {%s};" % ", ".join(map(str, widx)))
     out.append("static const uint8_t FP_RESIDUE[8] = {%s};" % ", ".join(map(str, R)))
+    # r**-1 mod 210 for r coprime to 210 (else 0): above 2**64 the multiplier q of a
+    # multiple m = q*p is known only modulo 210, as m * p**-1.
+    inv = [pow(r, -1, 210) if all(r % f for f in (2, 3, 5, 7)) else 0 for r in range(210)]
+    out.append("static const uint8_t FP_INV210[210] = {%s};" % ", ".join(map(str, inv)))
     out.append("")
     out.append("/* The medium-prime loop's 64 cases (FP_MCASE and FP_MS are defined by sieve.h). */")
     out.append("#define FP_MEDIUM_CASES \\")

@@ -1,7 +1,8 @@
 """csrc/wide.h, the kernel for 2**64 <= n < 2**128, built as plain C on every path.
 
 tests/c/check_wide.c reads commands on stdin (is_prime, the base-2 and Lucas halves
-alone, batches, next/prev, range count and fill in resumable steps) and is built with
+alone, batches, next/prev, and widesieve.h's ranges: count and fill in resumable steps at
+several sieve depths, exact windows whole and with their sieving primes split) and is built with
 ``unsigned __int128``, with the portable multiply forced, as 32-bit code (where
 ``gcc -m32`` works) and with AddressSanitizer + UBSan (where the compiler has them).
 Every build must give the same answers as the references: the pure-Python strong BPSW
@@ -69,13 +70,27 @@ def _cases():
         nxt = sympy.nextprime(n)
         cases.append((f"n {hx(n)}", f"1 {hx(nxt)}" if nxt < 2**128 else "0 0 0"))
         cases.append((f"v {hx(n)}", "0 0 0" if n <= 2 else f"1 {hx(sympy.prevprime(n))}"))
-    for lo, hi in [(2**64 - 3000, 2**64 + 3000), (2**128 - 20000, 2**128), (2**100 + 7, 2**100 + 40007)]:
+    # widesieve.h: deep windows (sieved to a depth, survivors through BPSW) at several
+    # depths (1123: the least; 3e6: generated sieving primes), budgets and caps.
+    for lo, hi in [(2**64, 2**64 + 6000), (2**64 + 29, 2**64 + 31), (2**128 - 20000, 2**128), (2**100 + 7, 2**100 + 40007)]:
         ps = list(sympy.primerange(lo, hi))
         top = "0 0" if hi == 2**128 else hx(hi)
-        for budget in (0, 999, 32768):
-            cases.append((f"c {hx(lo)} {top} {budget:x}", str(len(ps))))
-        for cap, budget in ((7, 0), (4096, 0), (3, 5000)):
-            cases.append((f"f {hx(lo)} {top} {cap:x} {budget:x}", " ".join(f"{p >> 64:x}:{p & M64:x}" for p in ps)))
+        pairs = " ".join(f"{p >> 64:x}:{p & M64:x}" for p in ps)
+        for budget, depth in ((0, 0), (999, 1123), (32768, 3_000_000)):
+            cases.append((f"c {hx(lo)} {top} {budget:x} {depth:x}", str(len(ps))))
+        for cap, depth in ((7, 0), (4096, 1123), (3, 3_000_000)):
+            cases.append((f"f {hx(lo)} {top} {cap:x} {depth:x}", pairs))
+        # Not exact (sqrt(hi) above the first prime past 2**32): the split refuses.
+        if lo > 2**65:
+            cases.append((f"x {hx(lo)} {top} 2", "init failed"))
+    # Exact windows (every sieving prime below 2**32: ~1.3 s each), whole and split.
+    for lo, hi in [(2**64 + 10**6 - 3000, 2**64 + 10**6 + 3000)]:
+        ps = list(sympy.primerange(lo, hi))
+        pairs = " ".join(f"{p >> 64:x}:{p & M64:x}" for p in ps)
+        cases.append((f"c {hx(lo)} {hx(hi)} {10**9:x} ffffffff", str(len(ps))))
+        cases.append((f"f {hx(lo)} {hx(hi)} {64:x} ffffffff", pairs))
+        cases.append((f"x {hx(lo)} {hx(hi)} 2", str(len(ps))))
+        cases.append((f"y {hx(lo)} {hx(hi)} 3", pairs))
     return cases
 
 

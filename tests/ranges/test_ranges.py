@@ -195,6 +195,28 @@ def test_count_primes_of_a_huge_range_needs_no_list():
     assert fastprime.count_primes(10**18, 10**18 + 10**5) == len(by_test(10**18, 10**18 + 10**5))
 
 
+def test_exact_windows_above_2_64(engine):
+    # Above 2**64 a window long enough to pay for every sieving prime below 2**32 is
+    # sieved exactly (no BPSW), and on several threads its sieving primes are split
+    # between them (bitmaps ANDed).  Compiled: 4e7 numbers, both paths; pure: the same
+    # checks on a window its engine finishes in seconds.
+    lo = U64 + 12_345
+    hi = lo + (4 * 10**7 if engine == "compiled" else 3000)
+    listed = fastprime.primes(lo, hi, workers=3)
+    counts = {w: fastprime.count_primes(lo, hi, workers=w) for w in (1, 2, 3)}
+    assert set(counts.values()) == {len(listed)}, counts
+    assert listed == sorted(set(listed))
+    assert listed[0] == fastprime.next_prime(lo - 1)
+    assert listed[-1] == fastprime.prev_prime(hi)
+    rng = random.Random(64)
+    members = set(listed)
+    for n in [*rng.sample(range(lo, hi), 2000), *rng.sample(listed, min(300, len(listed))), lo, hi - 1]:
+        assert (n in members) == fastprime.is_prime(n), n
+    # The last stretch listed by the exact single sieve, the window's end split off.
+    tail = max(lo, hi - 5000)
+    assert fastprime.primes(tail, hi, workers=1) == [p for p in listed if p >= tail]
+
+
 def test_executor_splits_the_work(engine):
     with fastprime.Executor(2) as ex:
         lo, hi = 10**9, 10**9 + 5 * 10**5
@@ -202,16 +224,16 @@ def test_executor_splits_the_work(engine):
         assert fastprime.primes(lo, hi, executor=ex) == fastprime.primes(lo, hi)
 
 
-def test_ctrl_c_stops_a_long_count():
-    # A count that would take many seconds, interrupted after 0.5 s: KeyboardInterrupt
-    # within a fraction of a second, no traceback from another thread, no hang.
+def _seconds_to_interrupt(call: str, after: float) -> float:
+    """Run ``call`` in a child interpreter that sends itself SIGINT after ``after``
+    seconds; the time from the start until KeyboardInterrupt reached the caller."""
     code = textwrap.dedent(
-        """
+        f"""
         import os, signal, threading, time, fastprime
-        threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        threading.Timer({after}, os.kill, (os.getpid(), signal.SIGINT)).start()
         start = time.monotonic()
         try:
-            fastprime.count_primes(10**18, 10**18 + 10**13)
+            {call}
         except KeyboardInterrupt:
             print("interrupted after %.2f s" % (time.monotonic() - start))
         """
@@ -219,4 +241,16 @@ def test_ctrl_c_stops_a_long_count():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("interrupted after"), done.stdout + done.stderr
-    assert float(done.stdout.split()[2]) < 2.0
+    return float(done.stdout.split()[2])
+
+
+def test_ctrl_c_stops_a_long_count():
+    # A count that would take many seconds, interrupted after 0.5 s: KeyboardInterrupt
+    # within a fraction of a second, no traceback from another thread, no hang.
+    assert _seconds_to_interrupt("fastprime.count_primes(10**18, 10**18 + 10**13)", 0.5) < 2.0
+
+
+def test_ctrl_c_stops_the_set_up_near_2_64():
+    # Near 2**64 a sieve first computes the first multiple of 203 M sieving primes
+    # (~1.3 s); that set-up runs in steps too, so the interrupt lands well before it ends.
+    assert _seconds_to_interrupt("fastprime.count_primes(2**64, 2**64 + 10**10, workers=1)", 0.3) < 1.0

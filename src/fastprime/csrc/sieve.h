@@ -14,6 +14,24 @@
  *                                      size (a power of two >= 256) and the small/medium/big
  *                                      prime thresholds chosen by the caller (0 = default);
  *                                      the tests use tiny segments to exercise the buckets.
+ *   fp_sieve_init_u128(s, sp, lo_hi, lo_lo, hi_hi, hi_lo, pmin, plimit, seg_bytes, small_lim,
+ *                      big_lim)        relative mode, for 2**64 <= lo < hi <= 2**128 (hi = 0, 0
+ *                                      means 2**128): the window [lo, hi) is sieved by the
+ *                                      primes up to plimit (<= sp's limit; the caller's depth)
+ *                                      and every number is reported as its offset from
+ *                                      s->base (lo rounded down to a multiple of 30, in
+ *                                      base_hi, base_lo).  -2 if hi - base >= 2**64.
+ *                                      pmin > 0 (at least 71): only the primes in (pmin,
+ *                                      plimit], no pre-sieve: a part of the sieving primes,
+ *                                      whose segments are to be ANDed with the other parts'.
+ *   fp_sieve_bitmap_step(s, out, budget)   sieve whole segments (about `budget` numbers)
+ *                                      into out, the range's bitmap (fp_sieve_bitmap_bytes);
+ *                                      1 = finished, 0 = more, -1 = no memory.
+ *   fp_sieve_prepare(s, nprimes)       add up to nprimes sieving primes for the next segment
+ *                                      ahead of time: 1 = all added, 0 = more remain, -1 = no
+ *                                      memory.  Near 2**64 the first segment needs 203 M of
+ *                                      them (about a second), which the caller can now split
+ *                                      into steps that each check for Ctrl-C.
  *   fp_sieve_free(s)
  *   fp_sieve_count_step(s, budget, &count)   sieve at least one and about `budget` more
  *                                      numbers (whole segments), add the primes to count;
@@ -50,6 +68,16 @@
  *      count-trailing-zeros decoding through a 64-entry bit -> offset table, straight into the
  *      caller's uint64_t array.
  *
+ * Relative mode (above 2**64).  Sieve positions were already byte offsets from lo30; in
+ * relative mode lo30 is 0 and the numbers are offsets from a 128-bit base B = 0 (mod 30),
+ * so every loop above runs unchanged.  Three things need the absolute value: the phase
+ * of each pre-sieve pattern (B/30 mod its period, once per sieve), the first multiple
+ * of each sieving prime (B mod p by one 128-by-64-bit division, fp_mod128_32; all the
+ * sieving primes are below 2**32, so their squares are below B and they all join at
+ * the first segment), and the multiplier's residue modulo 210 (q = (B + m) / p, known
+ * modulo 210 as (B + m) * p**-1: FP_INV210).  Output values are offsets; widesieve.h adds
+ * B back and decides what the survivors are.
+ *
  * Sieving primes.  sp holds the primes up to min(limit, 2**20) as uint32_t (330 KB).  Beyond
  * that (a range reaching above 2**40) each fp_sieve generates its sieving primes with a nested
  * fp_sieve over (2**20, sqrt(hi)], consumed in order, instead of a shared table of all primes
@@ -66,6 +94,13 @@
 #include <math.h>
 
 #include "wordops.h"
+
+/* The API below: static, and unused ones are no warning (a driver may use only some). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define FP_SIEVE_API static __attribute__((unused))
+#else
+#  define FP_SIEVE_API static
+#endif
 
 #if defined(__unix__) || defined(__APPLE__)
 #  include <unistd.h>
@@ -138,7 +173,12 @@ typedef char fp_bucket_block_is_8k[sizeof(fp_bucket_block) == FP_BLOCK_BYTES ? 1
 
 typedef struct fp_sieve {
     const fp_sieve_primes *sp;
-    uint64_t lo, hi, lo30;
+    uint64_t lo, hi, lo30;                /* relative mode: offsets from base; lo30 = 0 */
+    int wide;                             /* relative mode */
+    uint64_t base_hi, base_lo;            /* relative mode: B, a multiple of 30 */
+    uint32_t base_mod210;                 /* B mod 210 */
+    uint32_t pmod[FP_PRESIEVE_GROUPS];    /* (absolute byte index of lo30) mod each period */
+    uint64_t pmin;                        /* only sieving primes > pmin; > 0: no pre-sieve */
     uint64_t total_bytes, nseg, seg_idx;  /* seg_idx: next segment to sieve */
     uint64_t sqrt_hi;                     /* largest possible sieving prime */
     uint32_t S, log2S, C, small_lim, big_lim;   /* C: chunk for pre-sieve + small primes */
@@ -164,7 +204,7 @@ typedef struct fp_sieve {
     unsigned tiny;                       /* bit i: tiny prime {2,3,5}[i] still to report */
 } fp_sieve;
 
-static size_t fp_sieve_fill(struct fp_sieve *s, uint64_t *out, size_t cap);
+FP_SIEVE_API size_t fp_sieve_fill(struct fp_sieve *s, uint64_t *out, size_t cap);
 
 /* ---- small helpers ---- */
 
@@ -176,6 +216,23 @@ FP_INLINE uint64_t fp_load64le(const uint8_t *p)
     x = __builtin_bswap64(x);
 #endif
     return x;
+}
+
+/* (hi * 2**64 + lo) mod p for 0 < p < 2**32: one 128-by-64-bit divide on x86-64 (the
+   remainder of hi first, so the quotient fits a word), else two 64-bit divides by 32-bit
+   halves.  The portable builds (-DFP_FORCE_PORTABLE_MUL, -m32) test the second. */
+FP_INLINE uint32_t fp_mod128_32(uint64_t hi, uint64_t lo, uint32_t p)
+{
+    uint64_t r = hi < p ? hi : hi % p;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(FP_FORCE_PORTABLE_MUL)
+    uint64_t q, rem;
+    __asm__("divq %4" : "=a"(q), "=d"(rem) : "a"(lo), "d"(r), "rm"((uint64_t)p));
+    (void)q;
+    return (uint32_t)rem;
+#else
+    r = ((r << 32) | (lo >> 32)) % p;
+    return (uint32_t)(((r << 32) | (lo & 0xffffffffu)) % p);
+#endif
 }
 
 static uint64_t fp_isqrt64(uint64_t n)
@@ -226,7 +283,7 @@ FP_INLINE uint64_t fp_popcount_words(const fp_sieve_primes *sp, const uint8_t *p
 
 /* ---- shared tables ---- */
 
-static void fp_sieve_primes_free(fp_sieve_primes *sp)
+FP_SIEVE_API void fp_sieve_primes_free(fp_sieve_primes *sp)
 {
     int g;
     free(sp->primes);
@@ -234,7 +291,7 @@ static void fp_sieve_primes_free(fp_sieve_primes *sp)
     memset(sp, 0, sizeof *sp);
 }
 
-static int fp_sieve_primes_init(fp_sieve_primes *sp, uint64_t limit)
+FP_SIEVE_API int fp_sieve_primes_init(fp_sieve_primes *sp, uint64_t limit)
 {
     uint32_t tmax, n, i, j, cnt;
     uint8_t *comp;
@@ -314,7 +371,7 @@ static int fp_sieve_primes_init(fp_sieve_primes *sp, uint64_t limit)
 
 /* ---- one thread's sieve ---- */
 
-static void fp_sieve_free(fp_sieve *s)
+FP_SIEVE_API void fp_sieve_free(fp_sieve *s)
 {
     size_t i;
     if (s->gen) { fp_sieve_free(s->gen); free(s->gen); }
@@ -327,16 +384,14 @@ static void fp_sieve_free(fp_sieve *s)
     memset(s, 0, sizeof *s);
 }
 
-static int fp_sieve_init_ex(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo, uint64_t hi,
-                            uint32_t seg_bytes, uint32_t small_lim, uint32_t big_lim)
+/* What both modes share: [lo, hi) in the sieve's own numbers (relative mode: lo < 30),
+   lo30 already set, segment size and thresholds, the segment buffer.  0 ok, -1 no memory. */
+static int fp__sieve_setup(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo, uint64_t hi,
+                           uint32_t seg_bytes, uint32_t small_lim, uint32_t big_lim)
 {
     uint32_t S;
-    memset(s, 0, sizeof *s);
     s->sp = sp;
-    if (hi > 0xffffffffffffffffULL - 0) hi = 0xffffffffffffffffULL;
-    if (lo > hi) lo = hi;
     s->lo = lo; s->hi = hi;
-    s->lo30 = lo - lo % 30;
     S = seg_bytes ? seg_bytes : sp->seg_bytes;
     if (S < 256) S = 256;
     s->log2S = 0;
@@ -355,21 +410,79 @@ static int fp_sieve_init_ex(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo,
     if (s->big_lim < s->small_lim) s->big_lim = s->small_lim;
     s->seg = (uint64_t *)malloc((size_t)S + 16);
     if (!s->seg) return -1;
-    if (hi <= lo) {
-        s->total_bytes = s->nseg = 0;
-        return 0;
-    }
-    s->tiny = (lo <= 2 && 2 < hi ? 1u : 0u) | (lo <= 3 && 3 < hi ? 2u : 0u) | (lo <= 5 && 5 < hi ? 4u : 0u);
-    s->total_bytes = (hi - 1 - s->lo30) / 30 + 1;
+    s->total_bytes = hi > lo ? (hi - 1 - s->lo30) / 30 + 1 : 0;
     s->nseg = (s->total_bytes + S - 1) >> s->log2S;
-    s->sqrt_hi = fp_isqrt64(hi - 1);
-    if (s->sqrt_hi > sp->limit) { fp_sieve_free(s); return -2; }
-    s->tab_i = 0;
-    s->next_p = (sp->nprimes && sp->primes[0] <= s->sqrt_hi) ? sp->primes[0] : 0;
     return 0;
 }
 
-static int fp_sieve_init(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo, uint64_t hi)
+static int fp__advance_prime(fp_sieve *s);
+
+/* The first sieving prime (> pmin), once sqrt_hi is known.  0 ok, -1 no memory. */
+static int fp__first_prime(fp_sieve *s)
+{
+    const fp_sieve_primes *sp = s->sp;
+    size_t lo = 0, hi = sp->nprimes;
+    while (lo < hi) {   /* the first table prime > pmin */
+        const size_t mid = lo + (hi - lo) / 2;
+        if (sp->primes[mid] <= s->pmin) lo = mid + 1; else hi = mid;
+    }
+    if (lo < sp->nprimes) {
+        s->tab_i = lo;
+        s->next_p = sp->primes[lo] <= s->sqrt_hi ? sp->primes[lo] : 0;
+        return 0;
+    }
+    /* Past the table: from the generator. */
+    s->tab_i = sp->nprimes ? sp->nprimes - 1 : 0;
+    return fp__advance_prime(s);
+}
+
+FP_SIEVE_API int fp_sieve_init_ex(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo, uint64_t hi,
+                            uint32_t seg_bytes, uint32_t small_lim, uint32_t big_lim)
+{
+    int g;
+    memset(s, 0, sizeof *s);
+    if (lo > hi) lo = hi;
+    s->lo30 = lo - lo % 30;
+    if (fp__sieve_setup(s, sp, lo, hi, seg_bytes, small_lim, big_lim)) return -1;
+    for (g = 0; g < FP_PRESIEVE_GROUPS; g++) s->pmod[g] = (uint32_t)((s->lo30 / 30) % sp->period[g]);
+    if (hi <= lo) return 0;
+    s->tiny = (lo <= 2 && 2 < hi ? 1u : 0u) | (lo <= 3 && 3 < hi ? 2u : 0u) | (lo <= 5 && 5 < hi ? 4u : 0u);
+    s->sqrt_hi = fp_isqrt64(hi - 1);
+    if (s->sqrt_hi > sp->limit) { fp_sieve_free(s); return -2; }
+    if (fp__first_prime(s)) { fp_sieve_free(s); return -1; }
+    return 0;
+}
+
+FP_SIEVE_API int fp_sieve_init_u128(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo_hi, uint64_t lo_lo,
+                              uint64_t hi_hi, uint64_t hi_lo, uint64_t pmin, uint64_t plimit,
+                              uint32_t seg_bytes, uint32_t small_lim, uint32_t big_lim)
+{
+    uint64_t r, bl, rel_hi, rel_lo;
+    int g;
+    memset(s, 0, sizeof *s);
+    s->wide = 1;
+    if (lo_hi == 0 || plimit > sp->limit || (pmin && pmin < sp->presieve_max)) return -2;
+    s->pmin = pmin;
+    /* B = lo - (lo mod 30); the sieve's numbers are offsets from B. */
+    r = fp_mod128_32(lo_hi, lo_lo, 30);
+    bl = lo_lo - r;                        /* lo_lo >= r or a borrow from lo_hi */
+    s->base_hi = lo_hi - (lo_lo < r ? 1 : 0);
+    s->base_lo = bl;
+    /* hi - B as 128 bits (hi = 0, 0 is 2**128); it must fit a word. */
+    rel_lo = hi_lo - bl;
+    rel_hi = hi_hi - s->base_hi - (hi_lo < bl ? 1 : 0);
+    if (rel_hi != 0) return -2;
+    if (fp__sieve_setup(s, sp, r, rel_lo > r ? rel_lo : r, seg_bytes, small_lim, big_lim)) return -1;
+    s->base_mod210 = fp_mod128_32(s->base_hi, s->base_lo, 210);
+    for (g = 0; g < FP_PRESIEVE_GROUPS; g++)
+        s->pmod[g] = fp_mod128_32(s->base_hi, s->base_lo, 30 * sp->period[g]) / 30;
+    if (s->hi <= s->lo) return 0;
+    s->sqrt_hi = plimit;
+    if (fp__first_prime(s)) { fp_sieve_free(s); return -1; }
+    return 0;
+}
+
+FP_SIEVE_API int fp_sieve_init(fp_sieve *s, const fp_sieve_primes *sp, uint64_t lo, uint64_t hi)
 {
     return fp_sieve_init_ex(s, sp, lo, hi, 0, 0, 0);
 }
@@ -384,12 +497,13 @@ static int fp__advance_prime(fp_sieve *s)
         return 0;
     }
     if (s->tab_i < sp->nprimes) s->tab_i++;   /* table exhausted: generator from here */
-    if (s->sqrt_hi <= sp->table_max) { s->next_p = 0; return 0; }
+    if (s->sqrt_hi <= sp->table_max || s->sqrt_hi <= s->pmin) { s->next_p = 0; return 0; }
     if (!s->gen) {
         s->gen = (fp_sieve *)malloc(sizeof(fp_sieve));
         s->genbuf = (uint64_t *)malloc(FP_GEN_BUF * sizeof(uint64_t));
         if (!s->gen || !s->genbuf) { free(s->gen); s->gen = NULL; return -1; }
-        if (fp_sieve_init_ex(s->gen, sp, (uint64_t)sp->table_max + 1, s->sqrt_hi + 1, 0, 0, 0)) {
+        if (fp_sieve_init_ex(s->gen, sp, (s->pmin > sp->table_max ? s->pmin : sp->table_max) + 1,
+                             s->sqrt_hi + 1, 0, 0, 0)) {
             free(s->gen); s->gen = NULL; return -1;
         }
         s->gen_n = s->gen_i = 0;
@@ -455,15 +569,120 @@ FP_INLINE int fp__bucket_push(fp_sieve *s, uint64_t segno, uint32_t pw, uint32_t
     return fp__list_push(s, &s->bucket[segno & (s->nbucket - 1)], pw, ow);
 }
 
-/* Add every sieving prime whose square is below the end of segment k. */
-static int fp__add_primes(fp_sieve *s, uint64_t k)
+/* Enter sieving prime p, whose next multiple to strike is m (a number of the sieve's own:
+   absolute, or an offset in relative mode) with multiplier at wheel index w (mod 30 below
+   big_lim, mod 210 from it), into the small, medium or big primes from segment k on. */
+static int fp__insert(fp_sieve *s, uint64_t k, uint64_t p, uint64_t m, uint32_t w)
 {
-    const uint64_t S = s->S, segstart = k * S;
-    const uint64_t endbyte = (k + 1) * S;   /* p joins when (p*p - lo30)/30 < endbyte */
+    const uint64_t S = s->S;
+    uint64_t rel = (m - s->lo30) / 30 - k * S;
+    const uint32_t pdiv = (uint32_t)(p / 30), pi = FP_NEXT_WIDX[p % 30];
+    if (p < s->small_lim) {
+        fp_sieve_small *e;
+        int i;
+        if (s->nsmall == s->capsmall) {
+            size_t nc = s->capsmall ? 2 * s->capsmall : 256;
+            fp_sieve_small *ns = (fp_sieve_small *)realloc(s->small, nc * sizeof *ns);
+            if (!ns) return -1;
+            s->small = ns; s->capsmall = nc;
+        }
+        e = &s->small[s->nsmall++];
+        e->p = (uint32_t)p;
+        for (i = 0; i < 8; i++) {
+            const fp_wheel_step *t = &FP_WHEEL[pi * 8 + w];
+            int bit = 0;
+            while ((t->mask >> bit) & 1) bit++;
+            e->off[bit] = (uint32_t)rel;
+            rel += (uint64_t)pdiv * t->dq + t->corr;
+            w = (w + 1) & 7;
+        }
+        return 0;
+    }
+    if (p < s->big_lim) return fp__list_push(s, &s->mcur[pi * 8 + w], pdiv, (uint32_t)rel);
+    if (!s->nbucket) {
+        /* Ring of buckets: must exceed the largest distance (in segments) from the
+           current segment to a pending multiple: < 11p numbers (210-wheel gap 10). */
+        uint64_t span = (s->sqrt_hi / 30) * 12 + 64, nb = 4;
+        while (nb < span / S + 3) nb *= 2;
+        s->bucket = (fp_sieve_entry **)calloc((size_t)nb, sizeof(fp_sieve_entry *));
+        if (!s->bucket) return -1;
+        s->nbucket = nb;
+    }
+    return fp__bucket_push(s, k + (rel >> s->log2S), pdiv << 3 | pi, (uint32_t)(rel & (S - 1)) << 6 | w);
+}
+
+/* Relative mode: p's first multiple m >= lo whose multiplier q = (B + m) / p is coprime to
+   30 (p < big_lim) or 210, given (B + lo) mod p; entered if it lies in the window.  q is
+   known only modulo 210, as (B + m) * p**-1. */
+FP_INLINE int fp__insert_wide(fp_sieve *s, uint64_t k, uint64_t p, uint32_t t)
+{
+    uint64_t m = s->lo + (t ? p - t : 0);
+    uint32_t r, w;
+    if (m > s->hi - 1) return 0;
+    r = (uint32_t)((s->base_mod210 + m % 210) % 210 * FP_INV210[p % 210] % 210);
+    if (p < s->big_lim) {
+        w = FP_NEXT_WIDX[r % 30];
+        m += p * FP_NEXT_DELTA[r % 30];
+    } else {
+        w = FP_NEXT210_WIDX[r];
+        m += p * FP_NEXT210_DELTA[r];
+    }
+    return m <= s->hi - 1 ? fp__insert(s, k, p, m, w) : 0;
+}
+
+/* (B + lo) mod p in relative mode. */
+FP_INLINE uint32_t fp__base_mod(const fp_sieve *s, uint32_t p)
+{
+    uint32_t t = fp_mod128_32(s->base_hi, s->base_lo, p) + (uint32_t)s->lo;
+    return t >= p ? t - p : t;   /* lo < 30 < p */
+}
+
+/* Relative mode: every sieving prime's square is below B, so they all join at the first
+   segment.  The generated ones (above the shared table) are taken a buffer at a time, the
+   remainders first in a loop of their own: near 2**64 most of the 203 M primes have no
+   multiple in a window of W numbers (probability W/p), so the remainder is all the work
+   they cost, and independent divisions overlap.  Counting [2**64, +10**8) on one thread
+   (C, quiet 2-core AMD EPYC): per-prime calls and residue work for every prime 1.63 s;
+   checking the range before the residue 1.47 s; buffers 1.33 s, of which ~0.7 s is the
+   remainders (3.5 ns a prime, the 128-by-64 divide) and ~0.55 s generating the primes. */
+static int fp__add_primes_wide(fp_sieve *s, uint64_t k, uint64_t limit)
+{
+    uint64_t added = 0;
     while (s->next_p) {
-        uint64_t p = s->next_p, pp = p * p, start, q, m, mhi, boff, rel;
-        uint32_t r, w, pi, pdiv;
+        if (added == limit) return 1;
+        if (s->gen && s->gen_i > 0 && s->gen_i <= s->gen_n && s->genbuf[s->gen_i - 1] == s->next_p) {
+            /* next_p is genbuf[gen_i - 1]: the rest of the buffer at once. */
+            size_t i = s->gen_i - 1, n = s->gen_n, j;
+            uint32_t t[FP_GEN_BUF];
+            if (n - i > limit - added) n = i + (size_t)(limit - added);
+            for (j = i; j < n; j++) t[j - i] = fp__base_mod(s, (uint32_t)s->genbuf[j]);
+            for (j = i; j < n; j++)
+                if (fp__insert_wide(s, k, s->genbuf[j], t[j - i])) return -1;
+            added += n - i;
+            s->gen_i = n;   /* the next call of fp__advance_prime takes genbuf[n] or refills */
+        } else {
+            const uint64_t p = s->next_p;
+            added++;
+            if (fp__insert_wide(s, k, p, fp__base_mod(s, (uint32_t)p))) return -1;
+        }
+        if (fp__advance_prime(s)) return -1;
+    }
+    return 0;
+}
+
+/* Add every sieving prime whose square is below the end of segment k, at most `limit` of
+   them: 1 if the limit stopped it early, 0 done, -1 no memory. */
+static int fp__add_primes(fp_sieve *s, uint64_t k, uint64_t limit)
+{
+    const uint64_t endbyte = (k + 1) * (uint64_t)s->S;   /* p joins when (p*p - lo30)/30 < endbyte */
+    uint64_t added = 0;
+    if (s->wide) return fp__add_primes_wide(s, k, limit);
+    while (s->next_p) {
+        uint64_t p = s->next_p, pp = p * p, start, q, m, mhi;
+        uint32_t r, w;
         if (pp >= s->lo30 && (pp - s->lo30) / 30 >= endbyte) break;
+        if (added == limit) return 1;
+        added++;
         start = pp > s->lo ? pp : s->lo;
         q = start / p;
         if (q * p < start) q++;
@@ -477,50 +696,20 @@ static int fp__add_primes(fp_sieve *s, uint64_t k)
             q += FP_NEXT210_DELTA[r];
         }
         m = fp_mul128(p, q, &mhi);
-        if (!mhi && m <= s->hi - 1) {
-            boff = (m - s->lo30) / 30;
-            rel = boff - segstart;
-            pdiv = (uint32_t)(p / 30);
-            pi = FP_NEXT_WIDX[p % 30];
-            if (p < s->small_lim) {
-                fp_sieve_small *e;
-                int i;
-                if (s->nsmall == s->capsmall) {
-                    size_t nc = s->capsmall ? 2 * s->capsmall : 256;
-                    fp_sieve_small *ns = (fp_sieve_small *)realloc(s->small, nc * sizeof *ns);
-                    if (!ns) return -1;
-                    s->small = ns; s->capsmall = nc;
-                }
-                e = &s->small[s->nsmall++];
-                e->p = (uint32_t)p;
-                for (i = 0; i < 8; i++) {
-                    const fp_wheel_step *t = &FP_WHEEL[pi * 8 + w];
-                    int bit = 0;
-                    while ((t->mask >> bit) & 1) bit++;
-                    e->off[bit] = (uint32_t)rel;
-                    rel += (uint64_t)pdiv * t->dq + t->corr;
-                    w = (w + 1) & 7;
-                }
-            } else if (p < s->big_lim) {
-                if (fp__list_push(s, &s->mcur[pi * 8 + w], pdiv, (uint32_t)rel)) return -1;
-            } else {
-                uint64_t segno = k + (rel >> s->log2S);
-                if (!s->nbucket) {
-                    /* Ring of buckets: must exceed the largest distance (in segments) from the
-                       current segment to a pending multiple: < 11p numbers (210-wheel gap 10). */
-                    uint64_t span = (s->sqrt_hi / 30) * 12 + 64, nb = 4;
-                    while (nb < span / S + 3) nb *= 2;
-                    s->bucket = (fp_sieve_entry **)calloc((size_t)nb, sizeof(fp_sieve_entry *));
-                    if (!s->bucket) return -1;
-                    s->nbucket = nb;
-                }
-                if (fp__bucket_push(s, segno, pdiv << 3 | pi, (uint32_t)(rel & (S - 1)) << 6 | w))
-                    return -1;
-            }
-        }
+        if (!mhi && m <= s->hi - 1 && fp__insert(s, k, p, m, w)) return -1;
         if (fp__advance_prime(s)) return -1;
     }
     return 0;
+}
+
+FP_SIEVE_API int fp_sieve_prepare(fp_sieve *s, uint64_t nprimes)
+{
+    int rc;
+    if (s->err) return -1;
+    if (s->seg_idx >= s->nseg) return 1;
+    rc = fp__add_primes(s, s->seg_idx, nprimes);
+    if (rc < 0) { s->err = -1; return -1; }
+    return rc == 0;
 }
 
 /* Unrolled crossing-off for small primes: 8 offsets per prime, one per bit.  Crosses off below
@@ -630,14 +819,15 @@ static int fp__sieve_big(fp_sieve *s, uint8_t *seg, uint64_t k)
     return 0;
 }
 
-/* Pre-sieve n bytes starting at absolute byte index abs0: copy group 0's pattern, AND in the
-   others, 8 bytes at a time. */
-static void fp__presieve(const fp_sieve_primes *sp, uint8_t *dst, uint64_t abs0, uint32_t n)
+/* Pre-sieve n bytes starting at byte rel of the range (rel bytes after lo30): copy group 0's
+   pattern, AND in the others, 8 bytes at a time. */
+static void fp__presieve(const fp_sieve *s, uint8_t *dst, uint64_t rel, uint32_t n)
 {
+    const fp_sieve_primes *sp = s->sp;
     int g;
     for (g = 0; g < FP_PRESIEVE_GROUPS; g++) {
         const uint8_t *pat = sp->pattern[g];
-        uint32_t period = sp->period[g], pos = (uint32_t)(abs0 % period), done = 0;
+        uint32_t period = sp->period[g], pos = (uint32_t)((s->pmod[g] + rel % period) % period), done = 0;
         while (done < n) {
             uint32_t m = period - pos, i = 0;
             if (m > n - done) m = n - done;
@@ -661,23 +851,23 @@ static void fp__presieve(const fp_sieve_primes *sp, uint8_t *dst, uint64_t abs0,
 /* Sieve the next segment into s->seg and set the decode cursor.  0 ok, -1 no memory. */
 static int fp__next_segment(fp_sieve *s)
 {
-    const fp_sieve_primes *sp = s->sp;
     const uint64_t k = s->seg_idx;
     const uint32_t S = s->S;
     uint8_t *seg = (uint8_t *)s->seg;
-    uint64_t abs0 = s->lo30 / 30 + k * S;   /* absolute byte index of seg[0] */
+    uint64_t abs0 = s->lo30 / 30 + k * S;   /* absolute byte index of seg[0] (narrow mode) */
     uint64_t nbytes = s->total_bytes - k * S;
     int g;
     if (nbytes > S) nbytes = S;
-    if (fp__add_primes(s, k)) { s->err = -1; return -1; }
+    if (fp__add_primes(s, k, ~(uint64_t)0)) { s->err = -1; return -1; }
     /* 1-2. pre-sieve and small primes, one L1-sized chunk at a time: the chunk stays in L1
        between the pattern copy and the small primes' many stores. */
     {
         uint32_t c0 = 0, C = s->C;
         while (c0 < S) {
             uint32_t c1 = S - c0 < C ? S : c0 + C;
-            fp__presieve(sp, seg + c0, abs0 + c0, c1 - c0);
-            if (abs0 + c0 < 3) {
+            if (s->pmin) memset(seg + c0, 0xff, c1 - c0);   /* a part: its own strikes only */
+            else fp__presieve(s, seg + c0, k * S + c0, c1 - c0);
+            if (!s->wide && abs0 + c0 < 3) {
                 /* The patterns struck the pre-sieved primes themselves, and 1 is not prime. */
                 uint32_t P;
                 for (g = 0; g < FP_PRESIEVE_GROUPS; g++) {
@@ -715,7 +905,7 @@ static int fp__next_segment(fp_sieve *s)
     return 0;
 }
 
-static int fp_sieve_count_step(fp_sieve *s, uint64_t budget, uint64_t *count)
+FP_SIEVE_API int fp_sieve_count_step(fp_sieve *s, uint64_t budget, uint64_t *count)
 {
     uint64_t c = 0, done = 0;
     const uint64_t per = 30 * (uint64_t)s->S;
@@ -742,7 +932,29 @@ static int fp_sieve_count_step(fp_sieve *s, uint64_t budget, uint64_t *count)
     return s->seg_idx >= s->nseg ? 1 : 0;
 }
 
-static size_t fp_sieve_fill(fp_sieve *s, uint64_t *out, size_t cap)
+/* Bytes of the bitmap of a whole range: whole words, the last padded with zeros. */
+FP_SIEVE_API size_t fp_sieve_bitmap_bytes(const fp_sieve *s)
+{
+    return (size_t)((s->total_bytes + 7) / 8 * 8);
+}
+
+FP_SIEVE_API int fp_sieve_bitmap_step(fp_sieve *s, uint8_t *out, uint64_t budget)
+{
+    uint64_t done = 0;
+    const uint64_t per = 30 * (uint64_t)s->S;
+    if (s->err) return -1;
+    while (s->seg_idx < s->nseg) {
+        const uint64_t k = s->seg_idx;
+        if (fp__next_segment(s)) return -1;
+        memcpy(out + k * s->S, s->seg, (size_t)(8 * s->cur_words));   /* zero-padded to a word */
+        s->cur_wi = s->cur_words;
+        done += per;
+        if (done >= budget) break;
+    }
+    return s->seg_idx >= s->nseg ? 1 : 0;
+}
+
+FP_SIEVE_API size_t fp_sieve_fill(fp_sieve *s, uint64_t *out, size_t cap)
 {
     size_t n = 0;
     if (s->err) return 0;

@@ -11,15 +11,9 @@
  *            smallest prime > n; returns 0 (nothing stored) if there is none < 2**128
  *   int    fp_prev_prime_u128(uint64_t hi, uint64_t lo, uint64_t *out_hi, uint64_t *out_lo);
  *            largest prime < n; returns 0 if n <= 2
- *   void   fp_u128_range_init(fp_u128_range *st, uint64_t lo_hi, uint64_t lo_lo,
- *                             uint64_t hi_hi, uint64_t hi_lo);    [lo, hi); hi = (0, 0): 2**128
- *   int    fp_u128_count_step(fp_u128_range *st, uint64_t budget, uint64_t *count);
- *            adds the primes among the next `budget` numbers (0: all) to *count;
- *            returns 1 once the range is finished
- *   size_t fp_u128_fill(fp_u128_range *st, uint64_t *out, size_t cap, uint64_t budget);
- *            writes up to cap primes as (hi, lo) pairs, examining at most `budget`
- *            numbers (0: no limit); resumes right after the last prime written;
- *            st->done is set once the range is finished
+ *   int    fpw_bpsw(fpw_t n), fpw_bpsw_x2(...)   the test alone (no trial division) on odd
+ *            n > 2**21, one or two at a time: what widesieve.h (ranges) runs on the
+ *            numbers its sieve leaves
  *
  * Primality test, the strong Baillie-PSW of _bpsw.py:
  *   1. trial division by the odd primes up to 1123 (up to 383 below 2**80), without a
@@ -98,20 +92,8 @@
 #ifndef FPW_NEXT_SIEVE
 #define FPW_NEXT_SIEVE 250
 #endif
-/* Sieve primes for full range windows (32768 numbers): all 6541 odd primes below 2**16,
-   which leave 10.2% of the odd numbers.  Counting near 2**127 (ns per number, min over
-   windows): 300 primes (p <= 1993) 63.7, 1000 (7927) 56.4, 2500 (22343) 52.6, 6541
-   (65521) 49.4, still falling.  The sieve is ~2.5% of a window (39 us of ~1.6 ms), so
-   a deeper sieve (Mertens: 8.1% left at 10**6, 20% fewer base-2 rounds) would gain up
-   to ~10% more, but its primes beyond the table would have to be generated per
-   window, and 72,000 more remainders cost ~0.4 ms a window: it needs longer windows
-   (more stack) to pay.  Not done. */
-#ifndef FPW_RANGE_SIEVE
-#define FPW_RANGE_SIEVE FPW_SIEVE_NPRIMES
-#endif
-/* Odd candidates per next/prev window, and per range window (bytes on the stack). */
+/* Odd candidates per next/prev window (bytes on the stack). */
 #define FPW_NEXT_W 256
-#define FPW_RANGE_W 16384
 
 typedef struct {
     uint64_t lo, hi;
@@ -1013,165 +995,6 @@ FPW_API int fp_prev_prime_u128(uint64_t hi, uint64_t lo, uint64_t *out_hi, uint6
         *out_lo = c;
         return 1;
     }
-}
-
-/* ---- Ranges ---- */
-
-/* Resumable walk over [lo, hi): cur is the next number not yet examined, last the last
-   number of the range; done once cur passed last. */
-typedef struct {
-    uint64_t cur_hi, cur_lo;
-    uint64_t last_hi, last_lo;
-    int done;
-} fp_u128_range;
-
-/* [lo, hi) with lo < hi; hi given as (0, 0) means 2**128. */
-FPW_API void fp_u128_range_init(fp_u128_range *st, uint64_t lo_hi, uint64_t lo_lo, uint64_t hi_hi, uint64_t hi_lo)
-{
-    const fpw_t last = fpw_sub_plain(fpw_make(hi_hi, hi_lo), fpw_make(0, 1));
-    st->cur_hi = lo_hi;
-    st->cur_lo = lo_lo;
-    st->last_hi = last.hi;
-    st->last_lo = last.lo;
-    st->done = fpw_lt(last, fpw_make(lo_hi, lo_lo)) && !(hi_hi == 0 && hi_lo == 0);
-}
-
-/* Sieve depth for a range window of w odd candidates: a prime p removes ~w/p
-   candidates of which ~1.1/ln p survive the smaller primes, each worth a ~650 ns
-   base-2 round, against ~6 ns for its remainder and strikes, so it pays up to about
-   p ln p = 120 w.  The primes up to FPW_RANGE_P_PER_W * w are used (all of them for
-   full windows).  Measured, counting near 2**127 in budget steps of 256 / 1000 / 4096 /
-   32768 numbers (ns per number, bench/cbench_budget.c): all 6541 primes for every
-   window 97 / 63 / 54 / 49; primes up to 4w 76 / 66 / 57 / 49; 16w 70 / 60 / 54 / 49;
-   64w 67 / 60 / 53 / 49; 256w 81 / 64 / 54 / 50. */
-#ifndef FPW_RANGE_P_PER_W
-#define FPW_RANGE_P_PER_W 64
-#endif
-FPW_API int fpw_range_nprimes(uint32_t w)
-{
-    const uint64_t pmax = (uint64_t)FPW_RANGE_P_PER_W * w;
-    int lo = 0, hi = FPW_RANGE_SIEVE; /* count of sieve primes <= pmax */
-    while (lo < hi) {
-        const int mid = (lo + hi) / 2;
-        if (FPW_SIEVE_P[mid] <= pmax) lo = mid + 1; else hi = mid;
-    }
-    return lo < 16 ? (FPW_RANGE_SIEVE < 16 ? FPW_RANGE_SIEVE : 16) : lo;
-}
-
-/* One window of the walk: examines the numbers cur .. cur + len - 1 (len <= 2 * FPW_RANGE_W,
-   all in the range) and calls back per prime in increasing order.  The callback returns 0
-   to stop after that prime.  Returns the count of numbers examined. */
-typedef int (*fpw_prime_cb)(void *ctx, fpw_t p);
-
-FPW_API uint64_t fpw_range_window(fpw_t cur, uint64_t len, fpw_prime_cb cb, void *ctx)
-{
-    uint8_t flags[FPW_RANGE_W];
-    fpw_t base = fpw_add_small(cur, (cur.lo & 1) ? 0 : 1);
-    const fpw_t last = fpw_add_small(cur, len - 1);
-    uint32_t w, i;
-    if (cur.hi == 0 && cur.lo < FPW_SMALL_LIMIT) {
-        /* Small numbers one by one (a sieve prime may be a candidate here). */
-        uint64_t x;
-        for (x = 0; x < len; x++) {
-            const fpw_t c = fpw_add_small(cur, x);
-            if (fp_is_prime_u128(c.hi, c.lo) && !cb(ctx, c)) return x + 1;
-        }
-        return len;
-    }
-    if (fpw_lt(last, base)) return len; /* only an even number */
-    w = (uint32_t)(fpw_sub_plain(last, base).lo >> 1) + 1;
-    fpw_sieve(flags, w, base, 1, fpw_range_nprimes(w));
-    i = 0;
-    for (;;) {
-        fpw_t c[2];
-        int k = 0, r[2], j;
-        for (; i < w && k < 2; i++)
-            if (flags[i]) c[k++] = fpw_add_small(base, 2 * (uint64_t)i);
-        if (k == 0) return len;
-        if (k == 2) {
-            fpw_bpsw_x2(c[0], c[1], &r[0], &r[1]);
-        } else {
-            r[0] = fpw_bpsw(c[0]);
-        }
-        for (j = 0; j < k; j++)
-            if (r[j] && !cb(ctx, c[j])) return fpw_sub_plain(c[j], cur).lo + 1;
-    }
-}
-
-/* Drive windows over up to budget numbers (0: no limit); the callback may stop early. */
-FPW_API void fpw_range_run(fp_u128_range *st, uint64_t budget, fpw_prime_cb cb, void *ctx, const int *stop)
-{
-    while (!st->done && !*stop) {
-        const fpw_t cur = fpw_make(st->cur_hi, st->cur_lo);
-        const fpw_t left = fpw_sub_plain(fpw_make(st->last_hi, st->last_lo), cur); /* count - 1 */
-        uint64_t len = 2 * (uint64_t)FPW_RANGE_W, used;
-        fpw_t next;
-        if (left.hi == 0 && left.lo < len - 1) len = left.lo + 1;
-        if (budget && budget < len) len = budget;
-        used = fpw_range_window(cur, len, cb, ctx);
-        next = fpw_add_small(cur, used);
-        if (used == left.lo + 1 && left.hi == 0) st->done = 1;
-        st->cur_hi = next.hi;
-        st->cur_lo = next.lo;
-        if (budget) {
-            budget -= used;
-            if (!budget) break;
-        }
-    }
-}
-
-typedef struct {
-    uint64_t count;
-    int stop;
-} fpw_count_ctx;
-
-FPW_API int fpw_count_cb(void *ctx, fpw_t p)
-{
-    (void)p;
-    ((fpw_count_ctx *)ctx)->count++;
-    return 1;
-}
-
-/* Count the primes among the next up to `budget` numbers of the range (0: all of it),
-   adding to *count.  Returns 1 when the range is finished, else 0 (call again). */
-FPW_API int fp_u128_count_step(fp_u128_range *st, uint64_t budget, uint64_t *count)
-{
-    fpw_count_ctx c;
-    c.count = 0;
-    c.stop = 0;
-    fpw_range_run(st, budget, fpw_count_cb, &c, &c.stop);
-    *count += c.count;
-    return st->done;
-}
-
-typedef struct {
-    uint64_t *out;
-    size_t cap, len;
-    int stop;
-} fpw_fill_ctx;
-
-FPW_API int fpw_fill_cb(void *ctx, fpw_t p)
-{
-    fpw_fill_ctx *f = (fpw_fill_ctx *)ctx;
-    f->out[2 * f->len] = p.hi;
-    f->out[2 * f->len + 1] = p.lo;
-    if (++f->len == f->cap) f->stop = 1;
-    return !f->stop;
-}
-
-/* Write the next primes of the range as (hi, lo) pairs into out[0 .. 2*cap), stopping
-   after cap primes or `budget` numbers examined (0: no limit) or the end of the range;
-   returns how many were written.  The next call resumes right after the last prime
-   written (or the last number examined).  st->done tells whether the range is over. */
-FPW_API size_t fp_u128_fill(fp_u128_range *st, uint64_t *out, size_t cap, uint64_t budget)
-{
-    fpw_fill_ctx f;
-    f.out = out;
-    f.cap = cap;
-    f.len = 0;
-    f.stop = cap == 0;
-    fpw_range_run(st, budget, fpw_fill_cb, &f, &f.stop);
-    return f.len;
 }
 
 #endif /* FASTPRIME_WIDE_H */
