@@ -123,6 +123,7 @@ FP_SIEVE_API int fp_wsieve_exact(uint64_t lo_hi, uint64_t lo_lo, uint64_t hi_hi,
 {
     uint64_t depth;
     const uint64_t last_lo = hi_lo - 1, last_hi = hi_hi - (hi_lo == 0 ? 1 : 0);
+    if (hi_hi - lo_hi - (hi_lo < lo_lo ? 1 : 0) != 0) return 0;   /* 2**64 numbers or more */
     return fp_wsieve_plan(fp_isqrt128(last_hi, last_lo), hi_lo - lo_lo, &depth);
 }
 
