@@ -20,15 +20,6 @@
 static fp_sieve_primes shared;
 static int ready;
 
-static uint64_t take(const uint8_t *data, size_t size, size_t at, int bytes)
-{
-    uint64_t v = 0;
-    int i;
-    for (i = 0; i < bytes; i++)
-        v |= (uint64_t)(at + (size_t)i < size ? data[at + (size_t)i] : 0) << (8 * i);
-    return v;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static uint64_t got[4096];

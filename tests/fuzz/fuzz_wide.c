@@ -3,9 +3,9 @@
  * 2**64 <= n < 2**81 + 2**64 (below 3.3e24, where a Miller-Rabin with the first twelve prime
  * bases is deterministic); fp_is_prime_u128, the interleaved batch fp_is_prime_u128_many
  * and fp_next_prime_u128 / fp_prev_prime_u128 (the prime found, and no prime between)
- * must agree with that Miller-Rabin, written here with plain unsigned __int128 and a
- * shift-and-add product: no code shared with the kernel (no Montgomery form, no tables,
- * no Lucas test).
+ * must agree with that Miller-Rabin (tests/c/reference_prime128.h: plain unsigned __int128
+ * and a shift-and-add product, no code shared with the kernel: no Montgomery form, no
+ * tables, no Lucas test).
  *
  * Built and run by tools/c_checks.py:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I src/fastprime/csrc -I tests/c \
@@ -15,50 +15,7 @@
 #include <stdlib.h>
 
 #include "wide.h"
-
-typedef unsigned __int128 u128;
-
-static u128 addmod(u128 a, u128 b, u128 m) { return a >= m - b ? a - (m - b) : a + b; }
-
-static u128 mulmod(u128 a, u128 b, u128 m)
-{
-    u128 r = 0;
-    a %= m;
-    while (b) {
-        if (b & 1) r = addmod(r, a, m);
-        a = addmod(a, a, m);
-        b >>= 1;
-    }
-    return r;
-}
-
-static int reference(u128 n)
-{
-    static const unsigned bases[12] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37};
-    u128 d = n - 1, x, e;
-    int s = 0, i, k;
-    if (n < 2) return 0;
-    for (i = 0; i < 12; i++) {
-        if (n == bases[i]) return 1;
-        if (n % bases[i] == 0) return 0;
-    }
-    while (!(d & 1)) { d >>= 1; s++; }
-    for (i = 0; i < 12; i++) {
-        u128 b = bases[i];
-        x = 1;
-        for (e = d; e; e >>= 1) {
-            if (e & 1) x = mulmod(x, b, n);
-            b = mulmod(b, b, n);
-        }
-        if (x == 1 || x == n - 1) continue;
-        for (k = 1; k < s; k++) {
-            x = mulmod(x, x, n);
-            if (x == n - 1) break;
-        }
-        if (k == s) return 0;
-    }
-    return 1;
-}
+#include "reference_prime128.h"
 
 static void fail(const char *what, u128 n)
 {
