@@ -28,9 +28,10 @@
  * Exact windows.  Up to 4294967311**2 (= 2**64 + 1.3e11, 4294967311 being the first prime
  * above 2**32) the sieving primes below 2**32 reach sqrt(hi), so what the sieve leaves is
  * prime and nothing is tested: counting is a popcount, as below 2**64.  This is what makes
- * count_primes(2**64, 2**64 + 10**8) ~20x faster than walking it with gmpy2.next_prime:
- * sieving the survivors only by the primes below 2**16 and testing the ~5% left with BPSW
- * (~0.7 us each) made it 6.2x.
+ * count_primes(2**64, 2**64 + 10**8) 16.5x faster than walking it with gmpy2.next_prime on
+ * one thread, 27.5x on two (the sieving primes split between them): the engine before
+ * sieved windows only by the primes below 2**16 and tested the ~5% left with BPSW (~0.7 us
+ * each): 6.2x.
  *
  * Deeper windows.  Above that, the primes up to sqrt(hi) are too many (up to 2**64), so the
  * sieve stops at a depth chosen per window and the survivors (odd, no prime factor up to
@@ -88,7 +89,10 @@ FP_SIEVE_API uint64_t fp_isqrt128(uint64_t hi, uint64_t lo)
 }
 
 /* Sieve depth for a deep window of w numbers: L ln L = 64 w, clamped to [2**16, 2**32).
-   Counting windows near 2**100 (ns per number, medians of 3): see bench/README.md. */
+   CPU seconds to count [2**100, +10**7) by depth (C, one thread, the other core busy):
+   2**16 0.42, 2**20 0.37, 2**22 0.355, 2**24 0.353, this rule (3.2e7) 0.359, 2**28 0.45,
+   2**30 0.78; at 2**76: 2**16 0.36, 2**24 0.31, this rule 0.33, 2**28 0.39.  10**5 numbers
+   at 2**100: 6 ms at every depth from 2**16 to 2**22. */
 #ifndef FPWS_DEPTH_PER_NUMBER
 #define FPWS_DEPTH_PER_NUMBER 64
 #endif
