@@ -67,9 +67,6 @@ def ps_array(lo: int, hi: int):
     return result
 
 
-_last_median = 0.0
-
-
 def timed(fn: Callable[[], object]) -> Tuple[float, object]:
     start = time.perf_counter()
     value = fn()
@@ -77,10 +74,11 @@ def timed(fn: Callable[[], object]) -> Tuple[float, object]:
 
 
 def compare(label: str, ours: Callable[[], object], anchor_name: str, anchor: Optional[Callable[[], object]], repeat: int,
-            check: bool = True, warm: bool = False) -> None:
+            check: bool = True, warm: bool = False) -> float:
     """``warm``: one untimed run of each first.  For rows that allocate hundreds of MB: on
     a VM the first touch of fresh memory can cost more than the work (400 MB: 0.84 s the
-    first time, 0.025 s after), whichever contender happens to run first."""
+    first time, 0.025 s after), whichever contender happens to run first.  Returns
+    fastprime's median."""
     mine: List[float] = []
     theirs: List[float] = []
     if warm:
@@ -95,13 +93,12 @@ def compare(label: str, ours: Callable[[], object], anchor_name: str, anchor: Op
             theirs.append(seconds)
             if check and a != b:
                 raise SystemExit(f"{label}: fastprime gave {a!r}, {anchor_name} gave {b!r}")
-    global _last_median
-    _last_median = statistics.median(mine)
     line = f"{label:<52} fastprime {statistics.median(mine):9.4f} s (best {min(mine):.4f})"
     if theirs:
         ratio = statistics.median(mine) / statistics.median(theirs)
         line += f" | {anchor_name} {statistics.median(theirs):9.4f} s (best {min(theirs):.4f}) | ratio {ratio:5.2f}x"
     print(line, flush=True)
+    return statistics.median(mine)
 
 
 def peak_memory(code: str) -> Tuple[float, float]:
@@ -179,12 +176,12 @@ def main(argv: Optional[List[str]] = None) -> None:
         print(f"{'gmpy2.next_prime loop over [2**64, 2**64 + ' + format(width, '.0e') + ')':<52} {seconds:9.4f} s")
     for threads in (1, None):
         label = f"count [2**64, 2**64 + {width:.0e}), {'1 thread' if threads == 1 else 'every core'}"
-        compare(label, lambda t=threads: fastprime.count_primes(U64, U64 + width, workers=t), "-", None, r)
+        median = compare(label, lambda t=threads: fastprime.count_primes(U64, U64 + width, workers=t), "-", None, r)
         if walked is not None:
             got = fastprime.count_primes(U64, U64 + width, workers=threads)
             if got != walked:
                 raise SystemExit(f"{label}: fastprime gave {got}, the gmpy2 loop {walked}")
-            print(f"{'':<52} -> {seconds / _last_median:5.1f}x faster than the gmpy2.next_prime loop")
+            print(f"{'':<52} -> {seconds / median:5.1f}x faster than the gmpy2.next_prime loop")
     deep = 2**100
     dwidth = width // 10
     compare(f"count [2**100, 2**100 + {dwidth:.0e}), every thread (BPSW on the sieve's survivors)",

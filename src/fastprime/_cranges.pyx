@@ -64,7 +64,8 @@ _WIDE_PIECE = 1 << 62
 # ~1.3 s), so [2**64, +10**8) took as long on two threads as on one (1.65 s).
 cdef uint64_t _SPLIT_MAX = 1 << 30
 # Parts per split window: one per thread, at most this many (memory: parts x window / 30).
-cdef int _SPLIT_PARTS = 8
+cdef enum:
+    _SPLIT_PARTS = 8
 # A piece per thread below this many numbers is not worth a thread (~0.1 s of sieving).
 cdef uint64_t _MIN_THREAD_WORK = 100_000_000
 
@@ -335,34 +336,37 @@ cdef _Part _sieve_part(object lo, object hi, int t, int T, _Stop stop):
     return part
 
 
-cdef list _and_parts(list parts):
-    """AND every part's bitmap into part 0's; returns [part 0]."""
-    cdef uint8_t *maps[64]
-    cdef int T = len(parts), i
-    cdef _Part p0 = parts[0], part
-    for i in range(T):
-        part = parts[i]
-        maps[i] = part.map
-    with nogil:
-        fp_wsieve_bitmap_and(maps, T, p0.nbytes)
-    return [p0]
+cdef int _bitmaps(list parts, uint8_t **maps) except -1:
+    """maps[t] = part t's bitmap (at most _SPLIT_PARTS parts)."""
+    cdef int t
+    for t in range(len(parts)):
+        maps[t] = (<_Part> parts[t]).map
+    return 0
 
 
 cdef object _count_parts(list parts):
-    cdef _Part p0 = _and_parts(parts)[0]
-    cdef uint8_t *maps[1]
+    """The primes of a split window: its parts' bitmaps ANDed and counted."""
+    cdef uint8_t *maps[_SPLIT_PARTS]
+    cdef _Part p0 = parts[0]
+    cdef int T = len(parts)
     cdef uint64_t c
-    maps[0] = p0.map
+    _bitmaps(parts, maps)
     with nogil:
-        c = fp_wsieve_bitmap_count(&p0.w, maps, 1)
+        c = fp_wsieve_bitmap_count(&p0.w, maps, T)
     return c
 
 
 cdef list _list_parts(list parts, _Stop stop):
-    cdef _Part p0 = _and_parts(parts)[0]
+    """The primes of a split window: its parts' bitmaps ANDed, then decoded."""
+    cdef uint8_t *maps[_SPLIT_PARTS]
+    cdef _Part p0 = parts[0]
+    cdef int T = len(parts)
     cdef uint64_t pairs[2 * 1024]
     cdef size_t pos = 0, got = 1024, i
     cdef list out = []
+    _bitmaps(parts, maps)
+    with nogil:
+        fp_wsieve_bitmap_and(maps, T, p0.nbytes)
     while got == 1024:
         with nogil:
             got = fp_wsieve_bitmap_fill(&p0.w, p0.map, &pos, pairs, 1024)

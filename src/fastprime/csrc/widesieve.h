@@ -55,8 +55,7 @@
 #define FPWS_FIRST_PRIME_ABOVE_2_32 4294967311ULL
 
 typedef struct {
-    fp_sieve s;
-    uint64_t base_hi, base_lo;   /* B: s's numbers are offsets from B */
+    fp_sieve s;                  /* its numbers are offsets from B = (s.base_hi, s.base_lo) */
     int exact;                   /* the sieve reached sqrt(hi - 1): survivors are prime */
     uint64_t *rel;               /* deep windows: a batch of survivors (offsets from B) */
     uint8_t *flag;               /* their BPSW answers */
@@ -108,6 +107,26 @@ FP_SIEVE_API uint64_t fp_wsieve_depth(uint64_t w)
     return (uint64_t)L;
 }
 
+/* Whether sieving by the primes up to depth leaves only primes below (root + 1)**2: depth
+   reaches root, or it is every prime below 2**32 and no prime lies in (2**32, root]. */
+FP_INLINE int fpws_exact_at(uint64_t root, uint64_t depth)
+{
+    return root <= depth || (depth == 0xffffffffULL && root < FPWS_FIRST_PRIME_ABOVE_2_32);
+}
+
+/* A window [lo, hi) the engine takes (2**64 <= lo < hi <= 2**128, hi = 0, 0 meaning 2**128,
+   hi - lo < 2**63): its width and isqrt(hi - 1).  0 ok, -2 not such a window. */
+static int fpws_measure(uint64_t lo_hi, uint64_t lo_lo, uint64_t hi_hi, uint64_t hi_lo,
+                        uint64_t *width, uint64_t *root)
+{
+    const uint64_t last_lo = hi_lo - 1, last_hi = hi_hi - (hi_lo == 0 ? 1 : 0);
+    const uint64_t wid_lo = hi_lo - lo_lo, wid_hi = hi_hi - lo_hi - (hi_lo < lo_lo ? 1 : 0);
+    if (lo_hi == 0 || wid_hi != 0 || wid_lo == 0 || wid_lo >= (1ULL << 63)) return -2;
+    *width = wid_lo;
+    *root = fp_isqrt128(last_hi, last_lo);
+    return 0;
+}
+
 /* The engine's own choice for [lo, hi) (hi - lo = width): exact (*depth = 2**32 - 1, every
    sieving prime) or a depth short of sqrt(hi).  Returns 1 if exact. */
 FP_SIEVE_API int fp_wsieve_plan(uint64_t root, uint64_t width, uint64_t *depth)
@@ -118,17 +137,16 @@ FP_SIEVE_API int fp_wsieve_plan(uint64_t root, uint64_t width, uint64_t *depth)
        them, against ~5 ns per sieving prime: even at 2**64, where pi(sqrt(hi)) is 203 M,
        it pays from W ~ sqrt(hi) / 128). */
     if (root < FPWS_FIRST_PRIME_ABOVE_2_32 && width >= root / FPWS_EXACT_FROM) *depth = 0xffffffffULL;
-    return root <= *depth || (*depth == 0xffffffffULL && root < FPWS_FIRST_PRIME_ABOVE_2_32);
+    return fpws_exact_at(root, *depth);
 }
 
 /* Whether the engine sieves [lo, hi) exactly (what fp_wsieve_init with plimit = 0 does):
    then its sieving primes may be split between threads (fp_wsieve_init_part). */
 FP_SIEVE_API int fp_wsieve_exact(uint64_t lo_hi, uint64_t lo_lo, uint64_t hi_hi, uint64_t hi_lo)
 {
-    uint64_t depth;
-    const uint64_t last_lo = hi_lo - 1, last_hi = hi_hi - (hi_lo == 0 ? 1 : 0);
-    if (hi_hi - lo_hi - (hi_lo < lo_lo ? 1 : 0) != 0) return 0;   /* 2**64 numbers or more */
-    return fp_wsieve_plan(fp_isqrt128(last_hi, last_lo), hi_lo - lo_lo, &depth);
+    uint64_t width, root, depth;
+    if (fpws_measure(lo_hi, lo_lo, hi_hi, hi_lo, &width, &root)) return 0;
+    return fp_wsieve_plan(root, width, &depth);
 }
 
 FP_SIEVE_API void fp_wsieve_free(fp_wsieve *w)
@@ -143,24 +161,18 @@ FP_SIEVE_API void fp_wsieve_free(fp_wsieve *w)
 FP_SIEVE_API int fp_wsieve_init(fp_wsieve *w, const fp_sieve_primes *sp, uint64_t lo_hi, uint64_t lo_lo,
                           uint64_t hi_hi, uint64_t hi_lo, uint64_t plimit)
 {
-    /* last = hi - 1 (hi = 0, 0 is 2**128, so last = 2**128 - 1); width = hi - lo. */
-    const uint64_t last_lo = hi_lo - 1, last_hi = hi_hi - (hi_lo == 0 ? 1 : 0);
-    const uint64_t wid_lo = hi_lo - lo_lo, wid_hi = hi_hi - lo_hi - (hi_lo < lo_lo ? 1 : 0);
-    uint64_t root, depth;
+    uint64_t width, root, depth;
     int rc;
     memset(w, 0, sizeof *w);
-    if (lo_hi == 0 || wid_hi != 0 || wid_lo == 0 || wid_lo >= (1ULL << 63)) return -2;
-    root = fp_isqrt128(last_hi, last_lo);
+    if (fpws_measure(lo_hi, lo_lo, hi_hi, hi_lo, &width, &root)) return -2;
     if (plimit) depth = plimit;
-    else fp_wsieve_plan(root, wid_lo, &depth);
+    else fp_wsieve_plan(root, width, &depth);
     if (depth > sp->limit) depth = sp->limit;
     if (depth < 1123) depth = 1123;   /* the kernel's trial division: same answers as is_prime */
-    w->exact = root <= depth || (depth == 0xffffffffULL && root < FPWS_FIRST_PRIME_ABOVE_2_32);
+    w->exact = fpws_exact_at(root, depth);
     if (root < depth) depth = root;
     rc = fp_sieve_init_u128(&w->s, sp, lo_hi, lo_lo, hi_hi, hi_lo, 0, depth, 0, 0, 0);
     if (rc) return rc;
-    w->base_hi = w->s.base_hi;
-    w->base_lo = w->s.base_lo;
     if (!w->exact) {
         w->rel = (uint64_t *)malloc(FPWS_BATCH * sizeof(uint64_t));
         w->flag = (uint8_t *)malloc(FPWS_BATCH);
@@ -177,8 +189,8 @@ FP_SIEVE_API int fp_wsieve_prepare(fp_wsieve *w, uint64_t nprimes)
 /* B + x as a pair. */
 FP_INLINE void fpws_abs(const fp_wsieve *w, uint64_t x, uint64_t *out)
 {
-    const uint64_t lo = w->base_lo + x;
-    out[0] = w->base_hi + (lo < x ? 1 : 0);
+    const uint64_t lo = w->s.base_lo + x;
+    out[0] = w->s.base_hi + (lo < x ? 1 : 0);
     out[1] = lo;
 }
 
@@ -266,22 +278,13 @@ FP_SIEVE_API void fp_wsieve_part_bounds(int t, int T, uint64_t *pmin, uint64_t *
 FP_SIEVE_API int fp_wsieve_init_part(fp_wsieve *w, const fp_sieve_primes *sp, uint64_t lo_hi, uint64_t lo_lo,
                                uint64_t hi_hi, uint64_t hi_lo, uint64_t pmin, uint64_t pmax)
 {
-    const uint64_t last_lo = hi_lo - 1, last_hi = hi_hi - (hi_lo == 0 ? 1 : 0);
-    const uint64_t wid_lo = hi_lo - lo_lo, wid_hi = hi_hi - lo_hi - (hi_lo < lo_lo ? 1 : 0);
-    uint64_t root;
+    uint64_t width, root;
     memset(w, 0, sizeof *w);
-    if (lo_hi == 0 || wid_hi != 0 || wid_lo == 0 || wid_lo >= (1ULL << 63) || pmax > sp->limit) return -2;
-    root = fp_isqrt128(last_hi, last_lo);
-    if (root >= FPWS_FIRST_PRIME_ABOVE_2_32) return -2;   /* the parts together must be exact */
+    if (fpws_measure(lo_hi, lo_lo, hi_hi, hi_lo, &width, &root) || pmax > sp->limit) return -2;
+    if (!fpws_exact_at(root, 0xffffffffULL)) return -2;   /* the parts together must be exact */
     w->exact = 1;
     if (pmax > root) pmax = root;
-    {
-        const int rc = fp_sieve_init_u128(&w->s, sp, lo_hi, lo_lo, hi_hi, hi_lo, pmin, pmax, 0, 0, 0);
-        if (rc) return rc;
-    }
-    w->base_hi = w->s.base_hi;
-    w->base_lo = w->s.base_lo;
-    return 0;
+    return fp_sieve_init_u128(&w->s, sp, lo_hi, lo_lo, hi_hi, hi_lo, pmin, pmax, 0, 0, 0);
 }
 
 FP_SIEVE_API size_t fp_wsieve_bitmap_bytes(const fp_wsieve *w)
