@@ -44,17 +44,6 @@ typedef struct {
     uint64_t one;  /* 2**64 mod n: Montgomery form of 1 */
 } fp_mont;
 
-FP_INLINE uint64_t fp_inverse64(uint64_t n)
-{
-    /* Newton's iteration doubles the correct low bits: 5 -> 10 -> 20 -> 40 -> 80. */
-    uint64_t x = (3 * n) ^ 2;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    return x;
-}
-
 FP_INLINE void fp_mont_init(fp_mont *m, uint64_t n)
 {
     m->n = n;

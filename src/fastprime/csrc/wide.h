@@ -290,17 +290,6 @@ FP_INLINE fpw_t fpw_sqr_sub(fpw_t a, fpw_t c, const fpw_mont *m)
 FP_INLINE fpw_t fpw_mul(fpw_t a, fpw_t b, const fpw_mont *m) { return fpw_mul_sub(a, b, fpw_make(0, 0), m); }
 FP_INLINE fpw_t fpw_sqr(fpw_t a, const fpw_mont *m) { return fpw_sqr_sub(a, fpw_make(0, 0), m); }
 
-FP_INLINE uint64_t fpw_inverse64(uint64_t n)
-{
-    /* Newton's iteration doubles the correct low bits: 5 -> 10 -> 20 -> 40 -> 80. */
-    uint64_t x = (3 * n) ^ 2;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    x *= 2 - n * x;
-    return x;
-}
-
 /* x 2**k mod n for x < n, 1 <= k <= 32: the quotient (< 2**32) from doubles, whose
    error is far below 1, taken one low; the exact remainder is then fixed up by adding
    or subtracting n (at most a couple of times).  Replaces up to 63 modular doublings
@@ -352,7 +341,7 @@ FPW_API void fpw_mont_init(fpw_mont *m, fpw_t n)
     uint64_t t;
     m->n0 = n.lo;
     m->n1 = n.hi;
-    m->i0 = fpw_inverse64(n.lo);
+    m->i0 = fp_inverse64(n.lo);
     /* n i0 = 1 + t 2**64 (mod 2**128), so i0 (2 - n i0) = i0 - i0 t 2**64. */
     t = fp_mulhi(n.lo, m->i0) + n.hi * m->i0;
     m->i1 = 0 - m->i0 * t;
@@ -575,7 +564,7 @@ FPW_API fpw_t fpw_inv_small_mont(int64_t Q, const fpw_mont *m, uint32_t n_mod_q)
             w0 = (w0 >> e) | (w1 << (64 - e));
             w1 = (w1 >> e) | (w2 << (64 - e));
         }
-        inv = fpw_inverse64(qo);
+        inv = fp_inverse64(qo);
         z.lo = w0 * inv;
         z.hi = (w1 - fp_mulhi(z.lo, qo)) * inv;
         x = z;

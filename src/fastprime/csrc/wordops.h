@@ -1,6 +1,7 @@
 /*
  * Machine-word primitives whose spelling differs between compilers: the 64x64->128-bit
- * product and bit scans.  Everything else in the kernel is plain C99.
+ * product and bit scans; and the word-level helpers both kernels share (popcount, the
+ * Jacobi symbol, the inverse modulo 2**64).  Everything else in the kernel is plain C99.
  *
  * Paths, in order of preference:
  *   GCC/Clang on 64-bit targets: unsigned __int128 (one MUL instruction).
@@ -105,6 +106,18 @@ FP_INLINE int fp_jacobi32(uint32_t a, uint32_t m)
         a = r;
     }
     return m == 1 ? t : 0;
+}
+
+/* n**-1 mod 2**64 for odd n: the Montgomery constant of kernel.h and wide.h. */
+FP_INLINE uint64_t fp_inverse64(uint64_t n)
+{
+    /* Newton's iteration doubles the correct low bits: 5 -> 10 -> 20 -> 40 -> 80. */
+    uint64_t x = (3 * n) ^ 2;
+    x *= 2 - n * x;
+    x *= 2 - n * x;
+    x *= 2 - n * x;
+    x *= 2 - n * x;
+    return x;
 }
 
 #endif /* FASTPRIME_WORDOPS_H */
